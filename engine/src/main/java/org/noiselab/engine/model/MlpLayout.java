@@ -1,0 +1,59 @@
+package org.noiselab.engine.model;
+
+/**
+ * Where each tensor of an {@link MlpSpec} lives in the flat parameter vector: for layer {@code l = 0..depth}, the
+ * weight {@code W_l} (row-major, {@code in x out}) followed by its bias; then the class table ({@code (C + 1) x width})
+ * of a conditional model. One flat vector lets the optimiser update every parameter in a single fused loop.
+ */
+public final class MlpLayout {
+
+    private final MlpSpec spec;
+    private final int[] weightOffsets;
+    private final int[] biasOffsets;
+    private final int classTableOffset;
+    private final int size;
+
+    public MlpLayout(MlpSpec spec) {
+        this.spec = spec;
+        int layers = spec.depth() + 1;
+        weightOffsets = new int[layers];
+        biasOffsets = new int[layers];
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            weightOffsets[l] = offset;
+            offset += spec.layerInput(l) * spec.layerOutput(l);
+            biasOffsets[l] = offset;
+            offset += spec.layerOutput(l);
+        }
+        classTableOffset = offset;
+        offset += spec.classCount() == 0 ? 0 : (spec.classCount() + 1) * spec.width();
+        size = offset;
+    }
+
+    public MlpSpec spec() {
+        return spec;
+    }
+
+    /** Number of linear layers (hidden layers plus the read-out). */
+    public int layers() {
+        return weightOffsets.length;
+    }
+
+    public int weightOffset(int layer) {
+        return weightOffsets[layer];
+    }
+
+    public int biasOffset(int layer) {
+        return biasOffsets[layer];
+    }
+
+    /** Offset of the class table, meaningful only when the spec has classes. */
+    public int classTableOffset() {
+        return classTableOffset;
+    }
+
+    /** Total number of parameters. */
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,114 @@
+package org.noiselab.engine.model;
+
+import org.noiselab.engine.InvalidConfigException;
+
+/**
+ * The toy denoiser architecture: sinusoidal features of each input coordinate and of the log-SNR, a stack of
+ * {@code depth} hidden layers of {@code width} units, and a linear read-out to {@code dim} outputs.
+ *
+ * <p>Input features: the raw coordinates, then {@code sin/cos(f_k x_j)} with {@code f_k = inputScale *
+ * 10000^(-k/(F-1))} for each coordinate (tiny-diffusion's embedding), then the same with {@code noiseScale} for the
+ * log-SNR. A conditional model adds a learned per-class vector (with a null class) to the first pre-activation, which
+ * equals concatenating a one-hot class to the input.
+ *
+ * @param dim              data dimension
+ * @param width            hidden units per layer (default 128)
+ * @param depth            hidden layers (default 3)
+ * @param activation       hidden non-linearity (default SiLU)
+ * @param inputFrequencies frequencies per input coordinate (each gives a sine and a cosine)
+ * @param inputScale       highest input frequency
+ * @param noiseFrequencies frequencies for the log-SNR
+ * @param noiseScale       highest log-SNR frequency
+ * @param classCount       conditioning classes, 0 for unconditional
+ */
+public record MlpSpec(int dim, int width, int depth, Activation activation, int inputFrequencies, double inputScale,
+                      int noiseFrequencies, double noiseScale, int classCount) implements ModelSpec {
+
+    public static final int DEFAULT_WIDTH = 128;
+    public static final int DEFAULT_DEPTH = 3;
+    public static final int DEFAULT_INPUT_FREQUENCIES = 32;
+    public static final double DEFAULT_INPUT_SCALE = 16;
+    public static final int DEFAULT_NOISE_FREQUENCIES = 32;
+    public static final double DEFAULT_NOISE_SCALE = 1;
+
+    public MlpSpec {
+        check("dim", dim, 1, 64);
+        check("width", width, 1, 4096);
+        check("depth", depth, 1, 32);
+        check("inputFrequencies", inputFrequencies, 0, 512);
+        check("noiseFrequencies", noiseFrequencies, 1, 512);
+        check("classCount", classCount, 0, 10_000);
+        if (activation == null) {
+            throw new InvalidConfigException("activation", null, "required");
+        }
+        if (!(inputScale > 0 && inputScale < 1e6)) {
+            throw new InvalidConfigException("inputScale", inputScale, "must be positive");
+        }
+        if (!(noiseScale > 0 && noiseScale < 1e6)) {
+            throw new InvalidConfigException("noiseScale", noiseScale, "must be positive");
+        }
+    }
+
+    /** The defaults for a data dimension: 3 hidden layers of 128 SiLU units. */
+    public static MlpSpec defaults(int dim) {
+        return new MlpSpec(dim, DEFAULT_WIDTH, DEFAULT_DEPTH, Activation.SILU, DEFAULT_INPUT_FREQUENCIES,
+                DEFAULT_INPUT_SCALE, DEFAULT_NOISE_FREQUENCIES, DEFAULT_NOISE_SCALE, 0);
+    }
+
+    public MlpSpec withWidth(int w) {
+        return new MlpSpec(dim, w, depth, activation, inputFrequencies, inputScale, noiseFrequencies, noiseScale,
+                classCount);
+    }
+
+    public MlpSpec withDepth(int d) {
+        return new MlpSpec(dim, width, d, activation, inputFrequencies, inputScale, noiseFrequencies, noiseScale,
+                classCount);
+    }
+
+    public MlpSpec withActivation(Activation a) {
+        return new MlpSpec(dim, width, depth, a, inputFrequencies, inputScale, noiseFrequencies, noiseScale, classCount);
+    }
+
+    public MlpSpec withClassCount(int c) {
+        return new MlpSpec(dim, width, depth, activation, inputFrequencies, inputScale, noiseFrequencies, noiseScale, c);
+    }
+
+    /** Number of input features fed to the first layer. */
+    public int featureCount() {
+        return dim + 2 * inputFrequencies * dim + 2 * noiseFrequencies;
+    }
+
+    /** Input size of hidden/output layer {@code l} ({@code 0..depth}). */
+    public int layerInput(int l) {
+        return l == 0 ? featureCount() : width;
+    }
+
+    /** Output size of layer {@code l} ({@code 0..depth}); layer {@code depth} is the read-out. */
+    public int layerOutput(int l) {
+        return l == depth ? dim : width;
+    }
+
+    @Override
+    public int parameterCount() {
+        long count = 0;
+        for (int l = 0; l <= depth; l++) {
+            count += (long) layerInput(l) * layerOutput(l) + layerOutput(l);
+        }
+        count += classCount == 0 ? 0 : (long) (classCount + 1) * width;
+        if (count > 200_000_000) {
+            throw new InvalidConfigException("width", width, "model would have " + count + " parameters");
+        }
+        return (int) count;
+    }
+
+    @Override
+    public String kind() {
+        return "mlp";
+    }
+
+    private static void check(String field, int v, int lo, int hi) {
+        if (v < lo || v > hi) {
+            throw new InvalidConfigException(field, v, "must lie in " + lo + ".." + hi);
+        }
+    }
+}

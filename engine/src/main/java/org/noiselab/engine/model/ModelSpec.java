@@ -1,0 +1,17 @@
+package org.noiselab.engine.model;
+
+/** The closed set of model architectures; each spec rebuilds a model from a flat parameter vector. */
+public sealed interface ModelSpec permits MlpSpec {
+
+    /** Dimension of a data point. */
+    int dim();
+
+    /** Number of conditioning classes (0 for an unconditional model). */
+    int classCount();
+
+    /** Number of scalar parameters. */
+    int parameterCount();
+
+    /** Short identifier used in checkpoints. */
+    String kind();
+}

@@ -1,0 +1,69 @@
+package org.noiselab.engine.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fixed input features of an {@link MlpSpec}: per row {@code [x_1..x_d, sin(f x_1), cos(f x_1), ...,
+ * sin(g lambda), cos(g lambda)]} with geometric frequencies {@code f_k = scale * 10000^(-k/(F-1))} (the transformer
+ * position encoding of Vaswani et al. 2017, as used by tiny-diffusion for inputs and time).
+ */
+final class SinusoidalFeatures {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private final int dim;
+    private final int featureCount;
+    private final float[] inputFrequencies;
+    private final float[] noiseFrequencies;
+
+    SinusoidalFeatures(MlpSpec spec) {
+        this.dim = spec.dim();
+        this.featureCount = spec.featureCount();
+        this.inputFrequencies = frequencies(spec.inputFrequencies(), spec.inputScale());
+        this.noiseFrequencies = frequencies(spec.noiseFrequencies(), spec.noiseScale());
+    }
+
+    /** {@code f_k = scale * 10000^(-k / (count - 1))}, highest first. */
+    static float[] frequencies(int count, double scale) {
+        float[] f = new float[count];
+        for (int k = 0; k < count; k++) {
+            double exponent = count == 1 ? 0 : (double) k / (count - 1);
+            f[k] = (float) (scale * Math.pow(10_000, -exponent));
+        }
+        return f;
+    }
+
+    /** Features of rows {@code start .. start + n} of x into rows {@code 0 .. n} of {@code u}. */
+    void compute(float[] x, float[] logSnr, int start, int n, float[] u) {
+        for (int i = 0; i < n; i++) {
+            int row = i * featureCount;
+            int src = (start + i) * dim;
+            System.arraycopy(x, src, u, row, dim);
+            int at = row + dim;
+            for (int j = 0; j < dim; j++) {
+                at = sinCos(x[src + j], inputFrequencies, u, at);
+            }
+            sinCos(logSnr[start + i], noiseFrequencies, u, at);
+        }
+    }
+
+    /** Writes {@code sin(f v)} then {@code cos(f v)} at {@code at}; returns the next free index. */
+    private static int sinCos(float v, float[] f, float[] u, int at) {
+        int count = f.length;
+        int k = 0;
+        int upper = S.loopBound(count);
+        for (; k < upper; k += S.length()) {
+            FloatVector phase = FloatVector.fromArray(S, f, k).mul(v);
+            phase.lanewise(VectorOperators.SIN).intoArray(u, at + k);
+            phase.lanewise(VectorOperators.COS).intoArray(u, at + count + k);
+        }
+        for (; k < count; k++) {
+            double phase = (double) f[k] * v;
+            u[at + k] = (float) Math.sin(phase);
+            u[at + count + k] = (float) Math.cos(phase);
+        }
+        return at + 2 * count;
+    }
+}
