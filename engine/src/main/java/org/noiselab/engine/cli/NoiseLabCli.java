@@ -1,0 +1,91 @@
+package org.noiselab.engine.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.noiselab.engine.EngineVersion;
+import org.noiselab.engine.io.FileFormatException;
+import org.noiselab.engine.sample.SamplingCancelledException;
+import org.noiselab.engine.train.TrainingDivergedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The headless command line: {@code noiselab <command> [options]}. Every command validates its input and fails with
+ * one line and exit code 2 on bad input; no stack trace reaches the user unless {@code NOISELAB_DEBUG=1}.
+ */
+@Command(name = "noiselab", mixinStandardHelpOptions = true, versionProvider = NoiseLabCli.Version.class,
+        description = "Noise Lab: train, sample and inspect diffusion models headless.",
+        subcommands = {TrainCommand.class, SampleCommand.class, ScoreGridCommand.class, MmdCommand.class,
+            DatasetsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class NoiseLabCli implements Runnable {
+
+    /** Exit code for bad input: arguments, files, configurations. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code when training diverged. */
+    public static final int EXIT_DIVERGED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Runs the CLI as a program. */
+    public static void main(String[] args) {
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(code);
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (for tests and the launcher). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new NoiseLabCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("noiselab: error: " + ex.getMessage());
+            CommandLine sub = ex.getCommandLine();
+            err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, err));
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception ex, PrintWriter err) {
+        if ("1".equals(System.getenv("NOISELAB_DEBUG"))) {
+            ex.printStackTrace(err);
+        }
+        if (ex instanceof TrainingDivergedException) {
+            err.println("noiselab: " + ex.getMessage());
+            return EXIT_DIVERGED;
+        }
+        if (ex instanceof NoSuchFileException e) {
+            err.println("noiselab: error: no such file: " + e.getFile());
+            return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof AccessDeniedException e) {
+            err.println("noiselab: error: permission denied: " + e.getFile());
+            return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof FileFormatException || ex instanceof IllegalArgumentException
+                || ex instanceof IOException || ex instanceof SamplingCancelledException) {
+            err.println("noiselab: error: " + ex.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        err.println("noiselab: internal error: " + ex + " (set NOISELAB_DEBUG=1 for details)");
+        return 1;
+    }
+
+    /** Prints the engine version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"noiselab " + EngineVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package org.noiselab.engine.io;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.noiselab.engine.EngineVersion;
+import org.noiselab.engine.train.TrainingSetup;
+import org.noiselab.engine.train.TrainingState;
+
+/**
+ * Reads and writes checkpoints: one zip file holding {@code manifest.json} and three safetensors files
+ * ({@code weights}: the trained parameters, {@code ema}: their moving average, {@code training}: AdamW moments and the
+ * loss history). The manifest records the full setup, provenance, and every tensor's file, shape and SHA-256.
+ *
+ * <p>Saving is atomic: the zip is written to a temporary file in the target directory, forced to disk, then renamed
+ * over the target, so a crash leaves either the old file or the new one. Loading never executes anything: entry
+ * names are a fixed set, sizes are bounded while decompressing (zip bombs stop early), every manifest field is
+ * checked, and every tensor's shape and checksum must match.
+ */
+public final class CheckpointIO {
+
+    /** The manifest's format identifier. */
+    public static final String FORMAT = "noiselab-checkpoint";
+    /** The current format version. */
+    public static final int FORMAT_VERSION = 1;
+    /** Largest decompressed entry accepted. */
+    public static final long MAX_ENTRY_BYTES = 512L << 20;
+    /** Largest manifest accepted. */
+    public static final long MAX_MANIFEST_BYTES = 1L << 20;
+
+    static final String MANIFEST = "manifest.json";
+    static final String WEIGHTS = "weights.safetensors";
+    static final String EMA = "ema.safetensors";
+    static final String TRAINING = "training.safetensors";
+    private static final java.util.List<String> ENTRIES = java.util.List.of(MANIFEST, WEIGHTS, EMA, TRAINING);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private CheckpointIO() {
+    }
+
+    /** Writes a checkpoint atomically. */
+    public static void save(Checkpoint checkpoint, Path file) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", FORMAT);
+        manifest.put("formatVersion", FORMAT_VERSION);
+        manifest.put("engineVersion", checkpoint.engineVersion());
+        manifest.put("createdAt", checkpoint.createdAt().toString());
+        ManifestCodec.writeSetup(checkpoint.setup(), manifest);
+        manifest.put("step", checkpoint.state().step());
+        ObjectNode metrics = manifest.putObject("metrics");
+        checkpoint.metrics().forEach(metrics::put);
+        ArrayNode tensorList = manifest.putArray("tensors");
+
+        TrainingState state = checkpoint.state();
+        addFile(files, tensorList, WEIGHTS, ModelTensors.toTensors(checkpoint.setup().model(), state.parameters(), ""));
+        addFile(files, tensorList, EMA, ModelTensors.toTensors(checkpoint.setup().model(), state.emaParameters(), ""));
+        Map<String, Tensor> training = new LinkedHashMap<>();
+        training.put("adam.m", Tensor.vector(state.firstMoment()));
+        training.put("adam.v", Tensor.vector(state.secondMoment()));
+        training.put("loss_history", Tensor.vector(state.lossHistory()));
+        addFile(files, tensorList, TRAINING, training);
+
+        Map<String, byte[]> ordered = new LinkedHashMap<>();
+        ordered.put(MANIFEST, JSON.writeValueAsBytes(manifest));
+        ordered.putAll(files);
+        writeAtomically(file, ordered);
+    }
+
+    /** A checkpoint of a finished or running session, stamped now with this engine's version. */
+    public static Checkpoint of(TrainingSetup setup, TrainingState state, Map<String, Double> metrics) {
+        return new Checkpoint(setup, state, EngineVersion.get(), Instant.now(), metrics);
+    }
+
+    private static void addFile(Map<String, byte[]> files, ArrayNode list, String name, Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            ObjectNode t = list.addObject();
+            t.put("file", name);
+            t.put("name", e.getKey());
+            t.put("dtype", "F32");
+            ArrayNode shape = t.putArray("shape");
+            for (long s : e.getValue().shape()) {
+                shape.add(s);
+            }
+            t.put("sha256", sha256(e.getValue()));
+        }
+        files.put(name, Safetensors.write(tensors, Map.of("format", "pt")));
+    }
+
+    private static void writeAtomically(Path file, Map<String, byte[]> entries) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        try {
+            try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+                 ZipOutputStream zip = new ZipOutputStream(raw)) {
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads and validates a checkpoint.
+     *
+     * @throws CheckpointFormatException if the file is not a valid checkpoint (the message says why)
+     * @throws NoSuchFileException       if there is no such file
+     * @throws IOException               on other I/O failures
+     */
+    public static Checkpoint load(Path file) throws IOException {
+        String source = file.getFileName().toString();
+        Map<String, byte[]> entries;
+        try (InputStream in = Files.newInputStream(file)) {
+            entries = readEntries(in, source);
+        }
+        return decode(entries, source);
+    }
+
+    /** Reads and validates a checkpoint from a stream (a resource, say). */
+    public static Checkpoint load(InputStream in, String source) throws IOException {
+        return decode(readEntries(in, source), source);
+    }
+
+    private static Map<String, byte[]> readEntries(InputStream in, String source) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                String name = e.getName();
+                if (!ENTRIES.contains(name)) {
+                    throw new CheckpointFormatException(source + ": unexpected entry '" + printable(name)
+                            + "' (a checkpoint holds only " + ENTRIES + ")");
+                }
+                if (entries.containsKey(name)) {
+                    throw new CheckpointFormatException(source + ": entry '" + name + "' appears twice");
+                }
+                long limit = MANIFEST.equals(name) ? MAX_MANIFEST_BYTES : MAX_ENTRY_BYTES;
+                entries.put(name, readBounded(zip, limit, source + "/" + name));
+            }
+        } catch (ZipException e) {
+            throw new CheckpointFormatException(source + ": not a readable zip file (" + e.getMessage() + ")", e);
+        } catch (java.io.EOFException e) {
+            throw new CheckpointFormatException(source + ": the file is truncated", e);
+        }
+        if (entries.isEmpty()) {
+            throw new CheckpointFormatException(source + ": not a checkpoint (no zip entries found)");
+        }
+        for (String required : ENTRIES) {
+            if (!entries.containsKey(required)) {
+                throw new CheckpointFormatException(source + ": missing entry '" + required + "'");
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] readBounded(InputStream in, long limit, String where) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            total += r;
+            if (total > limit) {
+                throw new CheckpointFormatException(where + " decompresses to more than " + limit
+                        + " bytes; refusing it");
+            }
+            out.write(buf, 0, r);
+        }
+        return out.toByteArray();
+    }
+
+    private static Checkpoint decode(Map<String, byte[]> entries, String source) {
+        String where = source + "/" + MANIFEST;
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(entries.get(MANIFEST));
+        } catch (IOException e) {
+            throw new CheckpointFormatException(where + ": not valid JSON (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ")");
+        }
+        JsonFields root = new JsonFields(tree, "", where);
+        if (!FORMAT.equals(root.text("format"))) {
+            throw root.fail("format", "is not '" + FORMAT + "'");
+        }
+        int version = root.integer("formatVersion");
+        if (version != FORMAT_VERSION) {
+            throw root.fail("formatVersion", "is " + version + "; this engine reads version " + FORMAT_VERSION);
+        }
+        TrainingSetup setup = ManifestCodec.readSetup(root);
+        int step = root.integer("step");
+        if (step < 0 || step > setup.config().steps()) {
+            throw root.fail("step", "is " + step + ", outside 0.." + setup.config().steps());
+        }
+        Instant createdAt;
+        try {
+            createdAt = Instant.parse(root.text("createdAt"));
+        } catch (DateTimeParseException e) {
+            throw root.fail("createdAt", "is not an ISO-8601 instant");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        JsonFields m = root.object("metrics");
+        tree.get("metrics").fieldNames().forEachRemaining(k -> metrics.put(k, m.number(k)));
+
+        Map<String, Map<String, Tensor>> files = new LinkedHashMap<>();
+        for (String name : java.util.List.of(WEIGHTS, EMA, TRAINING)) {
+            files.put(name, Safetensors.read(entries.get(name), source + "/" + name).tensors());
+        }
+        verifyChecksums(root.raw("tensors"), files, where);
+        float[] params = ModelTensors.fromTensors(setup.model(), files.get(WEIGHTS), "", source + "/" + WEIGHTS);
+        float[] ema = ModelTensors.fromTensors(setup.model(), files.get(EMA), "", source + "/" + EMA);
+        Map<String, Tensor> training = files.get(TRAINING);
+        float[] m1 = vector(training, "adam.m", params.length, source + "/" + TRAINING);
+        float[] m2 = vector(training, "adam.v", params.length, source + "/" + TRAINING);
+        float[] losses = vector(training, "loss_history", step, source + "/" + TRAINING);
+        return new Checkpoint(setup, new TrainingState(step, params, ema, m1, m2, losses), root.text("engineVersion"),
+                createdAt, metrics);
+    }
+
+    private static void verifyChecksums(JsonNode list, Map<String, Map<String, Tensor>> files, String where) {
+        if (!list.isArray()) {
+            throw new CheckpointFormatException(where + ": tensors must be an array");
+        }
+        int expected = files.values().stream().mapToInt(Map::size).sum();
+        if (list.size() != expected) {
+            throw new CheckpointFormatException(where + ": lists " + list.size() + " tensors, the files hold "
+                    + expected);
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonFields t = new JsonFields(list.get(i), "tensors[" + i + "]", where);
+            Map<String, Tensor> file = files.get(t.text("file"));
+            if (file == null) {
+                throw t.fail("file", "names an unknown file");
+            }
+            Tensor tensor = file.get(t.text("name"));
+            if (tensor == null) {
+                throw t.fail("name", "'" + t.text("name") + "' is not in " + t.text("file"));
+            }
+            if (!sha256(tensor).equals(t.text("sha256"))) {
+                throw new CheckpointFormatException(where + ": checksum mismatch for tensor '" + t.text("name")
+                        + "' in " + t.text("file") + " (the file is corrupt or was modified)");
+            }
+        }
+    }
+
+    private static float[] vector(Map<String, Tensor> tensors, String name, int length, String source) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new CheckpointFormatException(source + ": tensor '" + name + "' is missing");
+        }
+        if (t.shape().length != 1 || t.shape()[0] != length) {
+            throw new CheckpointFormatException(source + ": tensor '" + name + "' has shape "
+                    + java.util.Arrays.toString(t.shape()) + ", expected [" + length + "]");
+        }
+        return t.data();
+    }
+
+    /** SHA-256 of a tensor's little-endian float32 bytes, hex-encoded. */
+    static String sha256(Tensor t) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * t.data().length)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(t.data());
+            md.update(buf.array());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

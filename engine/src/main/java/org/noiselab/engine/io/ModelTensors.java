@@ -1,0 +1,83 @@
+package org.noiselab.engine.io;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.noiselab.engine.kernel.VectorGemm;
+import org.noiselab.engine.model.MlpLayout;
+import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.ModelSpec;
+
+/**
+ * Names and shapes of a model's parameters in files, in PyTorch's conventions so a Python reader sees a familiar
+ * layout: {@code layers.{l}.weight} as {@code [out, in]}, {@code layers.{l}.bias} as {@code [out]}, and
+ * {@code class_embedding.weight} as {@code [classes + 1, width]} (the last row is the null class). Internally weights
+ * are {@code [in, out]}; this class transposes.
+ */
+public final class ModelTensors {
+
+    private ModelTensors() {
+    }
+
+    /** The named tensors of a flat parameter vector, prefixed (e.g. {@code "ema."}). */
+    public static Map<String, Tensor> toTensors(ModelSpec spec, float[] params, String prefix) {
+        MlpSpec mlp = (MlpSpec) spec;
+        MlpLayout layout = new MlpLayout(mlp);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int l = 0; l < layout.layers(); l++) {
+            int in = mlp.layerInput(l);
+            int o = mlp.layerOutput(l);
+            float[] w = new float[in * o];
+            VectorGemm.transpose(params, layout.weightOffset(l), in, o, w);
+            out.put(prefix + "layers." + l + ".weight", Tensor.matrix(o, in, w));
+            float[] b = new float[o];
+            System.arraycopy(params, layout.biasOffset(l), b, 0, o);
+            out.put(prefix + "layers." + l + ".bias", Tensor.vector(b));
+        }
+        if (mlp.classCount() > 0) {
+            int rows = mlp.classCount() + 1;
+            float[] table = new float[rows * mlp.width()];
+            System.arraycopy(params, layout.classTableOffset(), table, 0, table.length);
+            out.put(prefix + "class_embedding.weight", Tensor.matrix(rows, mlp.width(), table));
+        }
+        return out;
+    }
+
+    /**
+     * The flat parameter vector from named tensors; every expected tensor must be present with exactly its shape.
+     *
+     * @throws CheckpointFormatException naming the missing or misshapen tensor
+     */
+    public static float[] fromTensors(ModelSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
+        MlpSpec mlp = (MlpSpec) spec;
+        MlpLayout layout = new MlpLayout(mlp);
+        float[] params = new float[layout.size()];
+        for (int l = 0; l < layout.layers(); l++) {
+            int in = mlp.layerInput(l);
+            int o = mlp.layerOutput(l);
+            float[] w = require(tensors, prefix + "layers." + l + ".weight", new long[] {o, in}, source);
+            float[] internal = new float[in * o];
+            VectorGemm.transpose(w, 0, o, in, internal);
+            System.arraycopy(internal, 0, params, layout.weightOffset(l), internal.length);
+            float[] b = require(tensors, prefix + "layers." + l + ".bias", new long[] {o}, source);
+            System.arraycopy(b, 0, params, layout.biasOffset(l), o);
+        }
+        if (mlp.classCount() > 0) {
+            float[] table = require(tensors, prefix + "class_embedding.weight",
+                    new long[] {mlp.classCount() + 1, mlp.width()}, source);
+            System.arraycopy(table, 0, params, layout.classTableOffset(), table.length);
+        }
+        return params;
+    }
+
+    private static float[] require(Map<String, Tensor> tensors, String name, long[] shape, String source) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new CheckpointFormatException(source + ": tensor '" + name + "' is missing");
+        }
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new CheckpointFormatException(source + ": tensor '" + name + "' has shape "
+                    + java.util.Arrays.toString(t.shape()) + ", the model needs " + java.util.Arrays.toString(shape));
+        }
+        return t.data();
+    }
+}

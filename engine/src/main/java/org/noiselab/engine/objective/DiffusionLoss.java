@@ -1,0 +1,18 @@
+package org.noiselab.engine.objective;
+
+import java.util.SplittableRandom;
+import org.noiselab.engine.model.TrainableDenoiser;
+
+/**
+ * A training objective. Call order: {@link #lossAndGradient} once per step; it draws its own noise and noise levels
+ * from {@code rng}, runs the model forward and backward, and leaves {@code dLoss/d theta} in the model's gradient
+ * buffer. Implementations keep scratch buffers and belong to one training run.
+ */
+public interface DiffusionLoss {
+
+    /** The spec this loss implements. */
+    ObjectiveSpec spec();
+
+    /** Computes the loss of a batch and the model's parameter gradient; returns the loss. */
+    double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng);
+}

@@ -1,0 +1,20 @@
+package org.noiselab.engine.train;
+
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/** A source of clean training points. Draws must depend only on the generator passed in (for replay). */
+public interface TrainingData {
+
+    /** Stable name, recorded in checkpoints. */
+    String name();
+
+    /** Dimension of one point. */
+    int dim();
+
+    /** Number of classes, 0 when unlabelled. */
+    int classCount();
+
+    /** Fills {@code x} with n points and, when non-null, {@code labels} with their classes. */
+    void draw(int n, SplittableRandom rng, float[] x, int @Nullable [] labels);
+}

@@ -1,0 +1,156 @@
+package org.noiselab.engine.train;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.Models;
+import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.objective.DiffusionLoss;
+import org.noiselab.engine.objective.Objectives;
+import org.noiselab.engine.objective.TrainingBatch;
+import org.noiselab.engine.optim.AdamW;
+import org.noiselab.engine.optim.ExponentialMovingAverage;
+import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.toys.ToyDatasets;
+
+/**
+ * The state of one training run and its step: draw a batch, compute loss and gradient, refuse non-finite values,
+ * update with AdamW, fold into the EMA. {@link TrainingLoop} drives it; everything else (logging, snapshots,
+ * checkpoints) listens. Confined to one compute thread.
+ */
+public final class TrainingSession {
+
+    private final TrainingSetup setup;
+    private final NoiseSchedule schedule;
+    private final TrainingData data;
+    private final TrainableDenoiser model;
+    private final DiffusionLoss loss;
+    private final AdamW optimizer;
+    private final ExponentialMovingAverage ema;
+    private final float[] batchX;
+    private final int[] batchLabels;
+    private float[] lossHistory;
+    private int step;
+
+    private TrainingSession(TrainingSetup setup, TrainingData data, TrainableDenoiser model, AdamW optimizer,
+                            ExponentialMovingAverage ema, int step, float[] lossHistory) {
+        this.setup = setup;
+        this.schedule = NoiseSchedule.create(setup.schedule());
+        this.data = data;
+        if (!data.name().equals(setup.dataset())) {
+            throw new IllegalArgumentException("data '" + data.name() + "' is not the setup's '" + setup.dataset()
+                    + "'");
+        }
+        if (data.dim() != setup.model().dim()) {
+            throw new org.noiselab.engine.InvalidConfigException("model.dim", setup.model().dim(),
+                    "dataset " + data.name() + " has dimension " + data.dim());
+        }
+        this.model = model;
+        this.loss = Objectives.create(setup.objective(), schedule);
+        this.optimizer = optimizer;
+        this.ema = ema;
+        this.step = step;
+        this.lossHistory = lossHistory;
+        int batch = setup.config().batchSize();
+        this.batchX = new float[batch * data.dim()];
+        this.batchLabels = data.classCount() > 0 ? new int[batch] : null;
+    }
+
+    /** A new run from step 0 with freshly initialised weights, on the toy dataset the setup names. */
+    public static TrainingSession start(TrainingSetup setup) {
+        return start(setup, toyData(setup));
+    }
+
+    /** A new run from step 0 on the given data (its name must match the setup's dataset). */
+    public static TrainingSession start(TrainingSetup setup, TrainingData data) {
+        TrainableDenoiser model = Models.initialise(setup.model(), setup.seeds().init());
+        return new TrainingSession(setup, data, model,
+                new AdamW(setup.config().optimizer(), model.parameters().length),
+                new ExponentialMovingAverage(setup.config().emaDecay(), model.parameters()), 0, new float[0]);
+    }
+
+    /** A run resumed from saved state. */
+    public static TrainingSession resume(TrainingSetup setup, TrainingState state) {
+        TrainableDenoiser model = Models.withParameters(setup.model(), state.parameters());
+        AdamW opt = new AdamW(setup.config().optimizer(), state.firstMoment(), state.secondMoment(), state.step());
+        ExponentialMovingAverage ema = new ExponentialMovingAverage(setup.config().emaDecay(), state.emaParameters(),
+                state.step());
+        return new TrainingSession(setup, toyData(setup), model, opt, ema, state.step(), state.lossHistory());
+    }
+
+    private static TrainingData toyData(TrainingSetup setup) {
+        return new ToyTrainingData(ToyDatasets.byName(setup.dataset()));
+    }
+
+    /**
+     * One optimiser step.
+     *
+     * @throws TrainingDivergedException if the loss or gradient is not finite (the update is then not applied)
+     */
+    public StepReport trainStep() {
+        long start = System.nanoTime();
+        int next = step + 1;
+        int batch = setup.config().batchSize();
+        data.draw(batch, RunSeeds.streamFor(setup.seeds().data(), next), batchX, batchLabels);
+        SplittableRandom noise = RunSeeds.streamFor(setup.seeds().train(), next);
+        double value = loss.lossAndGradient(model, new TrainingBatch(batchX, batchLabels, batch, data.dim()), noise);
+        if (!Double.isFinite(value)) {
+            throw new TrainingDivergedException(next, "the loss", value);
+        }
+        double lr = setup.config().learningRate().rate(next, setup.config().steps());
+        double norm = optimizer.step(model.parameters(), model.gradients(), lr);
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException(next, "the gradient norm", norm);
+        }
+        ema.update(model.parameters());
+        step = next;
+        appendLoss((float) value);
+        return new StepReport(next, setup.config().steps(), value, lr, norm, System.nanoTime() - start);
+    }
+
+    private void appendLoss(float value) {
+        if (step > lossHistory.length) {
+            lossHistory = Arrays.copyOf(lossHistory, Math.max(1024, lossHistory.length * 2));
+        }
+        lossHistory[step - 1] = value;
+    }
+
+    public TrainingSetup setup() {
+        return setup;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /** Steps completed. */
+    public int step() {
+        return step;
+    }
+
+    /** Whether the step budget is spent. */
+    public boolean finished() {
+        return step >= setup.config().steps();
+    }
+
+    /** The live model being trained (compute thread only). */
+    public TrainableDenoiser model() {
+        return model;
+    }
+
+    /** A new denoiser holding the current EMA weights, the ones to sample with. */
+    public Denoiser emaDenoiser() {
+        return model.withParameters(ema.average());
+    }
+
+    /** The losses of steps {@code 1..step()}. */
+    public float[] lossHistory() {
+        return Arrays.copyOf(lossHistory, step);
+    }
+
+    /** A copy of everything needed to resume. */
+    public TrainingState state() {
+        return new TrainingState(step, model.parameters().clone(), ema.average(), optimizer.firstMoment(),
+                optimizer.secondMoment(), lossHistory());
+    }
+}
