@@ -97,6 +97,18 @@ class GaussianMixtureTest {
     }
 
     @Test
+    void perRowNoiseLevelsMatchOneLevelAtATime() {
+        double[] x = {0.3, -1.0, 2.5, 0.1, -3.0, 4.0};
+        double[] levels = {0.99, 0.5, 0.01};
+        double[] mixed = TWO_D.epsPosteriorMean(x, levels, 3);
+        for (int i = 0; i < 3; i++) {
+            double[] single = TWO_D.epsPosteriorMean(new double[] {x[2 * i], x[2 * i + 1]}, 1, levels[i]);
+            assertThat(mixed[2 * i]).isCloseTo(single[0], within(1e-12));
+            assertThat(mixed[2 * i + 1]).isCloseTo(single[1], within(1e-12));
+        }
+    }
+
+    @Test
     void samplingIsDeterministicPerSeedAndMatchesMoments() {
         double[] a = TWO_D.sample(1000, new SplittableRandom(9), null);
         double[] b = TWO_D.sample(1000, new SplittableRandom(9), null);
