@@ -1,13 +1,25 @@
 package org.noiselab.app;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
+import javafx.application.Platform;
 import javafx.stage.Stage;
+import org.noiselab.app.inject.AppModule;
+import org.noiselab.app.service.Workers;
+import org.noiselab.app.view.MainView;
+import org.noiselab.app.viewmodel.LabViewModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The JavaFX application. */
+/** The JavaFX application: builds the object graph, opens the main window on the embedded default run. */
 public final class DesktopApp extends Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesktopApp.class);
+
+    private Injector injector;
 
     static void launchApp(String[] args) {
         Application.launch(DesktopApp.class, args);
@@ -15,8 +27,44 @@ public final class DesktopApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        stage.setTitle("Noise Lab");
-        stage.setScene(new Scene(new StackPane(new Label("Noise Lab")), 800, 600));
+        Thread.currentThread().setUncaughtExceptionHandler((t, e) -> LOG.error("uncaught exception on the FX thread",
+                e));
+        injector = Guice.createInjector(new AppModule());
+        open(injector, stage);
+    }
+
+    /** Shows the main window of an injector's app on a stage and opens the default run (used by tests too). */
+    public static MainView open(Injector injector, Stage stage) {
+        MainView main = injector.getInstance(MainView.class);
+        main.install(stage);
+        main.start();
+        injector.getInstance(LabViewModel.class).openDefault();
+        injector.getInstance(Workers.class).warmUp();
+        stage.setOnCloseRequest(e -> close(injector));
         stage.show();
+        return main;
+    }
+
+    /** Stops training, keeps an unsaved run, and stops the engine threads. */
+    public static void close(Injector injector) {
+        try {
+            injector.getInstance(LabViewModel.class).shutdown().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("could not keep the unsaved run on exit", e);
+        }
+        injector.getInstance(Workers.class).close();
+    }
+
+    @Override
+    public void stop() {
+        if (injector != null) {
+            close(injector);
+        }
+        Platform.exit();
+    }
+
+    /** For tests: an injector with a custom module. */
+    static Injector injector(Module module) {
+        return Guice.createInjector(module);
     }
 }

@@ -22,6 +22,8 @@ public final class MlpDenoiser implements TrainableDenoiser {
     static final int PREDICT_CHUNK = 4096;
     /** Rows per panel of the weight-gradient reduction, so each panel stays in cache. */
     private static final int GRAD_PANEL = 256;
+    /** Layers with fewer outputs than this get their weight gradient computed transposed. */
+    private static final int NARROW = 16;
 
     private final MlpSpec spec;
     private final MlpLayout layout;
@@ -36,6 +38,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
     private float[][] h = new float[0][];
     private float[] gradA = new float[0];
     private float[] gradB = new float[0];
+    private float[] narrowScratch = new float[0];
     private int cachedRows = -1;
     private int @Nullable [] cachedLabels;
 
@@ -192,16 +195,37 @@ public final class MlpDenoiser implements TrainableDenoiser {
         }
     }
 
-    /** {@code grads[W_l] = in^T g}, reduced over the rows in cache-sized panels. */
+    /**
+     * {@code grads[W_l] = in^T g}, reduced over the rows in cache-sized panels. For a narrow layer (the read-out) the
+     * transpose {@code g^T in} is formed instead, so the kernel's vectors run along the wide side.
+     */
     private void weightGradient(float[] in, int inDim, float[] g, int outDim, int n, int offset) {
+        boolean narrow = outDim < NARROW;
+        float[] target = narrow ? narrowScratch(inDim * outDim) : grads;
+        int targetOffset = narrow ? 0 : offset;
         for (int p = 0; p < n; p += GRAD_PANEL) {
             int rows = Math.min(GRAD_PANEL, n - p);
-            VectorGemm.multiply(in, p * inDim, 1, inDim, g, p * outDim, rows, outDim, grads, offset, 0, inDim, p > 0,
-                    null, 0);
+            if (narrow) {
+                VectorGemm.multiply(g, p * outDim, 1, outDim, in, p * inDim, rows, inDim, target, 0, 0, outDim,
+                        p > 0, null, 0);
+            } else {
+                VectorGemm.multiply(in, p * inDim, 1, inDim, g, p * outDim, rows, outDim, target, targetOffset, 0,
+                        inDim, p > 0, null, 0);
+            }
         }
         if (n == 0) {
-            Arrays.fill(grads, offset, offset + inDim * outDim, 0f);
+            Arrays.fill(target, targetOffset, targetOffset + inDim * outDim, 0f);
         }
+        if (narrow) {
+            VectorGemm.transpose(target, 0, outDim, inDim, grads, offset);
+        }
+    }
+
+    private float[] narrowScratch(int size) {
+        if (narrowScratch.length < size) {
+            narrowScratch = new float[size];
+        }
+        return narrowScratch;
     }
 
     /** {@code out = g W_layer^T}. */

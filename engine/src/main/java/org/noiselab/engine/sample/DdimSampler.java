@@ -34,6 +34,7 @@ final class DdimSampler implements Sampler {
         int[] tau = SamplerRun.respacedSteps(schedule.steps(), spec.steps());
         SamplerRun run = new SamplerRun(problem, request, listener);
         int k = spec.steps();
+        run.start(k, schedule.alphaBar(tau[k]));
         for (int i = k; i >= 1; i--) {
             double abar = schedule.alphaBar(tau[i]);
             double abarPrev = schedule.alphaBar(tau[i - 1]);

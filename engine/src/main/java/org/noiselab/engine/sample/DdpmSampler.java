@@ -31,6 +31,7 @@ final class DdpmSampler implements Sampler {
         SamplerRun run = new SamplerRun(problem, request, listener);
         int k = spec.steps();
         float[] x = run.x;
+        run.start(k, schedule.alphaBar(tau[k]));
         for (int i = k; i >= 1; i--) {
             double abar = schedule.alphaBar(tau[i]);
             double abarPrev = schedule.alphaBar(tau[i - 1]);

@@ -34,6 +34,7 @@ final class DpmSolver2Sampler implements Sampler {
         int k = spec.steps();
         float[] x = run.x;
         float[] u = new float[x.length];
+        run.start(k, schedule.alphaBar(tau[k]));
         for (int i = k; i >= 2; i--) {
             double lambda = schedule.logSnr(tau[i]);
             double lambdaNext = schedule.logSnr(tau[i - 1]);

@@ -60,6 +60,7 @@ final class HeunSampler implements Sampler {
         for (int j = 0; j < size; j++) {
             y[j] = run.x[j] * scale0;
         }
+        run.start(k, 1 / (1 + sigma[0] * sigma[0]));
         for (int i = 0; i < k; i++) {
             double s = sigma[i];
             double next = sigma[i + 1];

@@ -34,6 +34,7 @@ final class LangevinSampler implements Sampler {
         int k = spec.steps();
         float[] x = run.x;
         float[] z = new float[x.length];
+        run.start(k, schedule.alphaBar(tau[k]));
         for (int i = k; i >= 1; i--) {
             double abar = schedule.alphaBar(tau[i]);
             double sigma = Math.sqrt(1 - abar);

@@ -54,6 +54,13 @@ final class SamplerRun {
         evaluations++;
     }
 
+    /** Announces the initial noise (step 0 of {@code total}, at noise level {@code alphaBar}) to the listener. */
+    void start(int total, double alphaBar) {
+        if (listener.wantsSteps()) {
+            listener.onStart(new SamplingStep(0, total, alphaBar, x.clone(), dim));
+        }
+    }
+
     /** Publishes the state after step {@code index} of {@code total} and honours cancellation. */
     void publish(int index, int total, double alphaBar) {
         if (listener.cancelled()) {

@@ -23,6 +23,10 @@ public interface SamplingListener {
         return true;
     }
 
+    /** Called once before the first step with the initial noise (step index 0), when {@link #wantsSteps()}. */
+    default void onStart(SamplingStep initial) {
+    }
+
     /** Called after each step with a copy of the state. */
     void onStep(SamplingStep step);
 

@@ -143,6 +143,21 @@ public final class TrainingSession {
         return model.withParameters(ema.average());
     }
 
+    /** A copy of the current EMA weights. */
+    public float[] emaParameters() {
+        return ema.average();
+    }
+
+    /** A copy of the current raw weights. */
+    public float[] parameters() {
+        return model.parameters().clone();
+    }
+
+    /** The training data. */
+    public TrainingData data() {
+        return data;
+    }
+
     /** The losses of steps {@code 1..step()}. */
     public float[] lossHistory() {
         return Arrays.copyOf(lossHistory, step);

@@ -1,0 +1,43 @@
+package org.noiselab.app.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.io.CheckpointIO;
+
+/** The pretrained checkpoints shipped in the assets module; the app opens on the 1D two-mode Gaussian. */
+public final class DefaultRun {
+
+    /** Resource of the embedded default. */
+    public static final String GAUSS_1D = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-ddpm.nlab";
+    /** Resource of the pretrained dino. */
+    public static final String DINO = "/org/noiselab/assets/checkpoints/dino-ddpm.nlab";
+
+    /** A shipped checkpoint and the name people see. */
+    public record Shipped(String label, String resource) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** The shipped checkpoints, in menu order. */
+    public static final java.util.List<Shipped> SHIPPED = java.util.List.of(
+            new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO));
+
+    private DefaultRun() {
+    }
+
+    /** Loads a shipped checkpoint by resource path. */
+    public static Checkpoint load(String resource) {
+        try (InputStream in = DefaultRun.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the assets jar lacks " + resource);
+            }
+            return CheckpointIO.load(in, resource.substring(resource.lastIndexOf('/') + 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

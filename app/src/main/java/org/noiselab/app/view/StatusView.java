@@ -1,0 +1,50 @@
+package org.noiselab.app.view;
+
+import jakarta.inject.Inject;
+import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.util.Duration;
+import javafx.scene.control.Label;
+import javafx.scene.control.Separator;
+import javafx.geometry.Orientation;
+import org.controlsfx.control.StatusBar;
+import org.noiselab.app.service.RunState;
+import org.noiselab.app.viewmodel.LabViewModel;
+
+/** The status bar: a message, the run's progress, and step, loss and speed. */
+public final class StatusView {
+
+    private final StatusBar bar = new StatusBar();
+    private final Label step = new Label();
+
+    private final StringProperty notice = new SimpleStringProperty("");
+    private final PauseTransition noticeTimeout = new PauseTransition(Duration.seconds(8));
+
+    @Inject
+    public StatusView(LabViewModel lab, FxDialogService dialogs) {
+        bar.setText("");
+        bar.setId("statusBar");
+        bar.textProperty().bind(Bindings.when(notice.isNotEmpty()).then(notice).otherwise(lab.statusProperty()));
+        bar.progressProperty().bind(Bindings.when(lab.stateProperty().isEqualTo(RunState.RUNNING))
+                .then(lab.progressProperty()).otherwise(0.0));
+        step.setId("statusStep");
+        step.getStyleClass().add("metric-label");
+        step.textProperty().bind(Bindings.createStringBinding(() -> String.format(
+                "step %,d/%,d   loss %.4f   %,.0f steps/s", lab.stepProperty().get(), lab.totalStepsProperty().get(),
+                lab.lossProperty().get(), lab.stepsPerSecondProperty().get()), lab.stepProperty(),
+                lab.totalStepsProperty(), lab.lossProperty(), lab.stepsPerSecondProperty()));
+        bar.getRightItems().addAll(new Separator(Orientation.VERTICAL), step);
+        noticeTimeout.setOnFinished(e -> notice.set(""));
+        lab.statusProperty().addListener((o, a, b) -> notice.set(""));
+        dialogs.setStatusSink(message -> {
+            notice.set(message);
+            noticeTimeout.playFromStart();
+        });
+    }
+
+    public StatusBar root() {
+        return bar;
+    }
+}

@@ -1,0 +1,206 @@
+package org.noiselab.app.viewmodel;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
+import javafx.beans.Observable;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.objective.ObjectiveSpec;
+import org.noiselab.engine.optim.AdamWSpec;
+import org.noiselab.engine.optim.LearningRateSchedule;
+import org.noiselab.engine.schedule.ScheduleSpec;
+import org.noiselab.engine.train.RunSeeds;
+import org.noiselab.engine.train.TrainingConfig;
+import org.noiselab.engine.train.TrainingSetup;
+import org.noiselab.toys.ToyDatasets;
+
+/**
+ * The editable training settings of the control column. The engine's config records stay the source of truth: every
+ * edit rebuilds the {@link TrainingSetup}, and a record's validation error becomes the displayed message (field and
+ * value named), which disables "apply".
+ */
+@Singleton
+public final class SetupViewModel {
+
+    // ---- Properties
+    private final StringProperty dataset = new SimpleStringProperty(this, "dataset", ToyDatasets.GAUSS_1D);
+    private final StringProperty objective = new SimpleStringProperty(this, "objective", "ddpm");
+    private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps", 20_000);
+    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", 512);
+    private final DoubleProperty learningRate = new SimpleDoubleProperty(this, "learningRate", 1e-3);
+    private final IntegerProperty warmup = new SimpleIntegerProperty(this, "warmup", 500);
+    private final IntegerProperty width = new SimpleIntegerProperty(this, "width", MlpSpec.DEFAULT_WIDTH);
+    private final IntegerProperty depth = new SimpleIntegerProperty(this, "depth", MlpSpec.DEFAULT_DEPTH);
+    private final ObjectProperty<Activation> activation = new SimpleObjectProperty<>(this, "activation",
+            Activation.SILU);
+    private final DoubleProperty emaDecay = new SimpleDoubleProperty(this, "emaDecay", 0.999);
+    private final LongProperty seed = new SimpleLongProperty(this, "seed", 0);
+    private final StringProperty schedule = new SimpleStringProperty(this, "schedule", "linear");
+    private final IntegerProperty timesteps = new SimpleIntegerProperty(this, "timesteps", 1000);
+    private final ReadOnlyStringWrapper validation = new ReadOnlyStringWrapper(this, "validation", "");
+    private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(this, "valid", true);
+
+    private final LabViewModel lab;
+
+    @Inject
+    public SetupViewModel(LabViewModel lab) {
+        this.lab = lab;
+        Observable[] all = {dataset, objective, steps, batch, learningRate, warmup, width, depth, activation, emaDecay,
+            seed, schedule, timesteps};
+        for (Observable o : all) {
+            o.addListener(x -> validate());
+        }
+        lab.setupProperty().addListener((o, old, s) -> {
+            if (s != null) {
+                load(s);
+            }
+        });
+        validate();
+    }
+
+    public List<String> datasets() {
+        return ToyDatasets.names();
+    }
+
+    public List<String> objectives() {
+        return List.of(ObjectiveSpec.NAMES.split(",\\s*"));
+    }
+
+    public List<String> schedules() {
+        return List.of("linear", "cosine", "uniform");
+    }
+
+    public StringProperty datasetProperty() {
+        return dataset;
+    }
+
+    public StringProperty objectiveProperty() {
+        return objective;
+    }
+
+    public IntegerProperty stepsProperty() {
+        return steps;
+    }
+
+    public IntegerProperty batchProperty() {
+        return batch;
+    }
+
+    public DoubleProperty learningRateProperty() {
+        return learningRate;
+    }
+
+    public IntegerProperty warmupProperty() {
+        return warmup;
+    }
+
+    public IntegerProperty widthProperty() {
+        return width;
+    }
+
+    public IntegerProperty depthProperty() {
+        return depth;
+    }
+
+    public ObjectProperty<Activation> activationProperty() {
+        return activation;
+    }
+
+    public DoubleProperty emaDecayProperty() {
+        return emaDecay;
+    }
+
+    public LongProperty seedProperty() {
+        return seed;
+    }
+
+    public StringProperty scheduleProperty() {
+        return schedule;
+    }
+
+    public IntegerProperty timestepsProperty() {
+        return timesteps;
+    }
+
+    /** Empty when the settings are valid; otherwise what is wrong, naming the field. */
+    public ReadOnlyStringProperty validationProperty() {
+        return validation.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty validProperty() {
+        return valid.getReadOnlyProperty();
+    }
+
+    // ---- Commands
+
+    /** Starts a new run with these settings. */
+    public void apply() {
+        build().ifPresent(lab::newRun);
+    }
+
+    /** The setup these settings describe, if valid. */
+    public Optional<TrainingSetup> build() {
+        try {
+            return Optional.of(create());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Builds the setup through the engine's validating records; throws with the field and value named. */
+    private TrainingSetup create() {
+        int dim = ToyDatasets.byName(dataset.get()).dim();
+        TrainingConfig config = new TrainingConfig(steps.get(), batch.get(),
+                new LearningRateSchedule(learningRate.get(), warmup.get(), true, 0.05), AdamWSpec.DEFAULT,
+                emaDecay.get());
+        MlpSpec model = MlpSpec.defaults(dim).withWidth(width.get()).withDepth(depth.get())
+                .withActivation(activation.get());
+        return new TrainingSetup(dataset.get(), model, ScheduleSpec.parse(schedule.get(), timesteps.get()),
+                ObjectiveSpec.parse(objective.get()), config, RunSeeds.from(seed.get()));
+    }
+
+    private void validate() {
+        String message = "";
+        try {
+            create();
+        } catch (IllegalArgumentException e) {
+            message = e.getMessage();
+        }
+        validation.set(message);
+        valid.set(message.isEmpty());
+    }
+
+    /** Shows the settings of a run that was opened or started. */
+    private void load(TrainingSetup s) {
+        dataset.set(s.dataset());
+        objective.set(s.objective().kind());
+        steps.set(s.config().steps());
+        batch.set(s.config().batchSize());
+        learningRate.set(s.config().learningRate().peak());
+        warmup.set(s.config().learningRate().warmupSteps());
+        emaDecay.set(s.config().emaDecay());
+        schedule.set(s.schedule().kind());
+        timesteps.set(s.schedule().steps());
+        if (s.model() instanceof MlpSpec m) {
+            width.set(m.width());
+            depth.set(m.depth());
+            activation.set(m.activation());
+        }
+    }
+}

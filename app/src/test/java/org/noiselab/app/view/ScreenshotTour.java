@@ -1,0 +1,125 @@
+package org.noiselab.app.view;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.prefs.Preferences;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.noiselab.app.DesktopApp;
+import org.noiselab.app.inject.AppModule;
+import org.noiselab.app.service.DefaultRun;
+import org.noiselab.app.service.RunStore;
+import org.noiselab.app.view.plot.PlotExport;
+import org.noiselab.app.viewmodel.LabViewModel;
+import org.noiselab.app.viewmodel.SamplesViewModel;
+import org.noiselab.app.viewmodel.ScoreErrorViewModel;
+
+/**
+ * Takes a screenshot of every view of the real window (run it under Xvfb): the 1D default's dataset, training,
+ * score-error and samples views, the dino's plane views, and the dark theme.
+ * {@code java -cp ... org.noiselab.app.view.ScreenshotTour OUT_DIR}.
+ */
+public final class ScreenshotTour {
+
+    private ScreenshotTour() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("noiselab.tour.out", args.length > 0 ? args[0] : "target/screenshots");
+        Application.launch(TourApp.class);
+    }
+
+    /** The application the tour drives. */
+    public static final class TourApp extends Application {
+        @Override
+        public void start(Stage stage) throws Exception {
+            Path out = Path.of(System.getProperty("noiselab.tour.out"));
+            Files.createDirectories(out);
+            Path home = Files.createTempDirectory("noiselab-tour");
+            Injector injector = Guice.createInjector(new AppModule(new RunStore(home),
+                    Preferences.userRoot().node("org/noiselab/tour")));
+            MainView main = DesktopApp.open(injector, stage);
+            Thread tour = new Thread(() -> run(injector, main, stage, out), "tour");
+            tour.setDaemon(true);
+            tour.start();
+        }
+
+        private static void run(Injector injector, MainView main, Stage stage, Path out) {
+            try {
+                LabViewModel lab = injector.getInstance(LabViewModel.class);
+                ScoreErrorViewModel error = injector.getInstance(ScoreErrorViewModel.class);
+                SamplesViewModel samples = injector.getInstance(SamplesViewModel.class);
+                await(() -> lab.stepProperty().get() == 20_000 && error.imageProperty().get() != null);
+                await(() -> samples.trajectoryProperty().get() != null);
+                shoot(main, stage, 0, out.resolve("1d-dataset.png"));
+                shoot(main, stage, 1, out.resolve("1d-training.png"));
+                shoot(main, stage, 2, out.resolve("1d-score-error.png"));
+                fx(() -> samples.frameProperty().set(samples.frameCountProperty().get() / 2));
+                shoot(main, stage, 3, out.resolve("1d-samples-midway.png"));
+                fx(() -> samples.frameProperty().set(samples.frameCountProperty().get() - 1));
+                shoot(main, stage, 3, out.resolve("1d-samples.png"));
+                fx(() -> lab.openPretrained(DefaultRun.DINO));
+                await(() -> "dino".equals(lab.setupProperty().get().dataset()));
+                fx(() -> error.stepProperty().set(30));
+                await(() -> error.resultProperty().get() != null && error.resultProperty().get().grid().dim() == 2
+                        && error.resultProperty().get().grid().steps()[0] == 30);
+                await(() -> samples.trajectoryProperty().get() != null && samples.trajectoryProperty().get().dim() == 2);
+                Thread.sleep(1500);
+                shoot(main, stage, 0, out.resolve("2d-dataset.png"));
+                shoot(main, stage, 2, out.resolve("2d-score-error.png"));
+                shoot(main, stage, 3, out.resolve("2d-samples.png"));
+                fx(() -> injector.getInstance(ViewSettings.class).themeProperty().set(Theme.DARK));
+                shoot(main, stage, 2, out.resolve("2d-score-error-dark.png"));
+                shoot(main, stage, 1, out.resolve("2d-training-dark.png"));
+                System.out.println("screenshots written to " + out.toAbsolutePath());
+            } catch (Exception e) {
+                e.printStackTrace();
+            } finally {
+                Platform.runLater(() -> {
+                    DesktopApp.close(injector);
+                    Platform.exit();
+                });
+            }
+        }
+
+        private static void shoot(MainView main, Stage stage, int tab, Path file) throws Exception {
+            fx(() -> main.selectView(tab));
+            Thread.sleep(700);
+            fx(() -> {
+                try {
+                    PlotExport.writePng(stage.getScene().getRoot(), file);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        private static void fx(Runnable r) throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(1);
+            Platform.runLater(() -> {
+                try {
+                    r.run();
+                } finally {
+                    done.countDown();
+                }
+            });
+            done.await(30, TimeUnit.SECONDS);
+        }
+
+        private static void await(BooleanSupplier c) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!c.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("tour condition not met");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.noiselab.app.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.animation.AnimationTimer;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.noiselab.app.DesktopApp;
+import org.noiselab.app.inject.AppModule;
+import org.noiselab.app.service.RunState;
+import org.noiselab.app.service.RunStore;
+import org.noiselab.app.viewmodel.LabViewModel;
+import org.noiselab.app.viewmodel.ScoreErrorViewModel;
+import org.noiselab.app.viewmodel.SetupViewModel;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Measures, once the engine's start-up warm-up is done and while the default model trains, how often the score-error
+ * heatmap refreshes and the longest gap between FX pulses (a stall of the UI thread). The figures are printed and written to
+ * {@code target/ui-responsiveness.txt}; only a broken pipeline (no refresh at all, or a multi-second freeze) fails
+ * the test, since timings on a shared CI machine are not assertions.
+ */
+@ExtendWith(ApplicationExtension.class)
+class UiResponsivenessTest {
+
+    @TempDir
+    static Path home;
+
+    private Injector injector;
+
+    @BeforeAll
+    static void headless() {
+        HeadlessFx.configure();
+    }
+
+    @Start
+    void start(Stage stage) {
+        Preferences prefs = Preferences.userRoot().node("org/noiselab/uitest/" + Long.toHexString(System.nanoTime()));
+        injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
+        DesktopApp.open(injector, stage);
+    }
+
+    @AfterEach
+    void stop() {
+        DesktopApp.close(injector);
+    }
+
+    @Test
+    void heatmapRefreshRateAndLongestFxStallWhileTraining(FxRobot robot) throws Exception {
+        LabViewModel lab = injector.getInstance(LabViewModel.class);
+        ScoreErrorViewModel heatmap = injector.getInstance(ScoreErrorViewModel.class);
+        SetupViewModel setup = injector.getInstance(SetupViewModel.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lab.stepProperty().get() != 20_000 && System.nanoTime() < deadline) {
+            WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
+        }
+        injector.getInstance(org.noiselab.app.service.Workers.class).warmedUp().get(60, TimeUnit.SECONDS);
+        robot.interact(setup::apply);
+        while (lab.stepProperty().get() != 0 && System.nanoTime() < deadline) {
+            WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
+        }
+        long[] maxGap = {0};
+        long[] last = {0};
+        AnimationTimer pulses = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                if (last[0] != 0) {
+                    maxGap[0] = Math.max(maxGap[0], now - last[0]);
+                }
+                last[0] = now;
+            }
+        };
+        robot.interact(() -> {
+            pulses.start();
+            lab.play();
+        });
+        while (lab.stateProperty().get() != RunState.RUNNING && System.nanoTime() < deadline) {
+            WaitForAsyncUtils.sleep(10, TimeUnit.MILLISECONDS);
+        }
+        long[] computeNanos = {0, 0};
+        heatmap.resultProperty().addListener((o, a, r) -> {
+            computeNanos[0] += r.computeNanos();
+            computeNanos[1]++;
+        });
+        long refreshesBefore = heatmap.refreshes();
+        int stepBefore = lab.stepProperty().get();
+        long t0 = System.nanoTime();
+        WaitForAsyncUtils.sleep(6, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long refreshes = heatmap.refreshes() - refreshesBefore;
+        int steps = lab.stepProperty().get() - stepBefore;
+        robot.interact(() -> {
+            lab.pause();
+            pulses.stop();
+        });
+        String report = String.format("while training %s for %.1f s: heatmap %.1f refreshes/s (%.1f ms each on the"
+                + " analysis thread), %.0f training steps/s, longest FX pulse gap %.1f ms%n", setup.datasetProperty()
+                .get(), seconds, refreshes / seconds, computeNanos[0] / 1e6 / Math.max(1, computeNanos[1]),
+                steps / seconds, maxGap[0] / 1e6);
+        System.out.print(report);
+        Files.writeString(Path.of("target", "ui-responsiveness.txt"), report);
+        assertThat(refreshes).as("the heatmap refreshes while training").isGreaterThan((long) seconds);
+        assertThat(maxGap[0] / 1e6).as("no multi-second freeze").isLessThan(2000);
+    }
+}

@@ -1,0 +1,115 @@
+package org.noiselab.app.viewmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.noiselab.app.viewmodel.Harness.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.noiselab.app.service.RunState;
+import org.noiselab.toys.ToyDatasets;
+
+class LabViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    private Harness h;
+
+    @BeforeEach
+    void open() throws Exception {
+        h = new Harness(dir.resolve("home"));
+        h.lab.openDefault().get(30, TimeUnit.SECONDS);
+        await(() -> h.lab.setupProperty().get() != null);
+    }
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    @Test
+    void opensOnThePretrainedOneDimensionalDefault() {
+        assertThat(h.lab.setupProperty().get().dataset()).isEqualTo(ToyDatasets.GAUSS_1D);
+        assertThat(h.lab.stepProperty().get()).isEqualTo(20_000);
+        assertThat(h.lab.stateProperty().get()).isEqualTo(RunState.FINISHED);
+        assertThat(h.lab.titleProperty().get()).contains("gauss1d-two-mode").doesNotContain("*");
+        assertThat(h.setup.datasetProperty().get()).isEqualTo(ToyDatasets.GAUSS_1D);
+        assertThat(h.dialogs.errors).isEmpty();
+    }
+
+    @Test
+    void playPauseStepAndResetDriveTheRun() throws Exception {
+        h.setup.stepsProperty().set(100_000);
+        h.setup.widthProperty().set(32);
+        h.setup.apply();
+        await(() -> h.lab.totalStepsProperty().get() == 100_000 && h.lab.stepProperty().get() == 0);
+
+        h.lab.step();
+        await(() -> h.lab.stepProperty().get() == 1);
+        assertThat(h.lab.stateProperty().get()).isEqualTo(RunState.PAUSED);
+        assertThat(h.lab.titleProperty().get()).endsWith("*");
+
+        h.lab.togglePlay();
+        await(() -> h.lab.runningProperty().get() && h.lab.stepProperty().get() > 50);
+        h.lab.togglePlay();
+        await(() -> h.lab.stateProperty().get() == RunState.PAUSED);
+        int paused = h.lab.stepProperty().get();
+        Thread.sleep(200);
+        assertThat(h.lab.stepProperty().get()).isEqualTo(paused);
+        assertThat(h.lab.lossProperty().get()).isFinite();
+        assertThat(h.lab.snapshotProperty().get().lossHistory()).hasSize(paused);
+
+        h.lab.reset();
+        await(() -> h.lab.stepProperty().get() == 0);
+        try (var kept = Files.list(h.store.home().resolve("runs"))) {
+            assertThat(kept.count()).as("the unsaved run is kept on reset").isEqualTo(1);
+        }
+        assertThat(h.lab.statusProperty().get()).contains("previous run kept");
+    }
+
+    @Test
+    void saveWritesTheRunAndOpenReadsItBack() throws Exception {
+        Path file = dir.resolve("saved.nlab");
+        h.lab.saveTo(file).get(30, TimeUnit.SECONDS);
+        assertThat(file).exists();
+        await(() -> !h.lab.titleProperty().get().endsWith("*") && h.lab.titleProperty().get().contains("saved.nlab"));
+        h.setup.stepsProperty().set(10);
+        h.setup.apply();
+        await(() -> h.lab.totalStepsProperty().get() == 10);
+        h.lab.open(file).get(30, TimeUnit.SECONDS);
+        await(() -> h.lab.stepProperty().get() == 20_000);
+        assertThat(h.dialogs.errors).isEmpty();
+    }
+
+    @Test
+    void aBrokenFileGivesAShortErrorAndKeepsTheRun() throws Exception {
+        Path junk = dir.resolve("junk.nlab");
+        Files.writeString(junk, "not a checkpoint");
+        try {
+            h.lab.open(junk).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException expected) {
+            // the future fails; the view model reports it
+        }
+        await(() -> !h.dialogs.errors.isEmpty());
+        assertThat(h.dialogs.errors.get(0)).startsWith("Could not open junk.nlab").contains("not a checkpoint")
+                .doesNotContain("Exception");
+        assertThat(h.lab.setupProperty().get().dataset()).isEqualTo(ToyDatasets.GAUSS_1D);
+        assertThat(h.lab.stepProperty().get()).isEqualTo(20_000);
+    }
+
+    @Test
+    void invalidSettingsNameTheFieldAndCannotBeApplied() {
+        h.setup.batchProperty().set(0);
+        assertThat(h.setup.validProperty().get()).isFalse();
+        assertThat(h.setup.validationProperty().get()).contains("batch = 0");
+        assertThat(h.setup.build()).isEmpty();
+        h.setup.batchProperty().set(64);
+        assertThat(h.setup.validProperty().get()).isTrue();
+        assertThat(h.setup.validationProperty().get()).isEmpty();
+    }
+}
