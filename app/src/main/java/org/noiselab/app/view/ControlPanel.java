@@ -77,6 +77,7 @@ public final class ControlPanel {
         shipped.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(shipped, Priority.ALWAYS);
         Button open = new Button("Open");
+        open.setMinWidth(Button.USE_PREF_SIZE);
         open.setId("openPretrained");
         open.disableProperty().bind(shipped.valueProperty().isNull());
         open.setOnAction(e -> lab.openPretrained(shipped.getValue().resource()));
@@ -133,11 +134,11 @@ public final class ControlPanel {
     private VBox transportSection() {
         playButton = new Button();
         playButton.setId("play");
-        playButton.textProperty().bind(Bindings.when(lab.runningProperty()).then("\u23F8 Pause").otherwise("\u25B6 Train"));
+        playButton.textProperty().bind(Bindings.when(lab.runningProperty()).then("\u275A\u275A Pause").otherwise("\u25B6 Train"));
         playButton.setOnAction(e -> lab.togglePlay());
         playButton.disableProperty().bind(lab.canTrainProperty().not());
         playButton.setTooltip(new Tooltip("Play / pause training (Space)"));
-        Button step = new Button("\u23ED Step");
+        Button step = new Button("Step \u203A");
         step.setId("step");
         step.setOnAction(e -> lab.step());
         step.disableProperty().bind(lab.canTrainProperty().not());

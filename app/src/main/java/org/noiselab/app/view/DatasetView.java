@@ -39,7 +39,11 @@ public final class DatasetView implements ExportableView {
         vm.seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue(b.intValue()));
         Button redraw = new Button("New draw");
         redraw.setOnAction(e -> vm.reseed());
-        HBox bar = new HBox(new Label("Samples"), count, new Label("Seed"), seed, redraw);
+        Label samples = new Label("Samples");
+        Label seedLabel = new Label("Seed");
+        samples.setMinWidth(Label.USE_PREF_SIZE);
+        seedLabel.setMinWidth(Label.USE_PREF_SIZE);
+        HBox bar = new HBox(samples, count, seedLabel, seed, redraw);
         bar.getStyleClass().add("view-toolbar");
         root.setTop(bar);
         root.setCenter(plot);
@@ -70,13 +74,13 @@ public final class DatasetView implements ExportableView {
         double[] v = p.dataset().viewBounds();
         plot.setTitle(p.dataset().name() + ": " + p.dataset().description());
         if (p.dataset().dim() == 1) {
-            double top = 1.15 * PlotLayers.maxY(p.curve()[1]);
+            PlotLayer.Curve hist = PlotLayers.histogram(p.points(), p.n(), v[0], v[1], 80, ViewSettings.SAMPLES);
+            double top = 1.1 * PlotLayers.maxY(p.curve()[1], hist.ys());
             plot.setHeatmap(null);
             plot.setColorBar(false, "");
             plot.setView(v[0], v[1], 0, top);
             plot.setAxisLabels("x", "density");
-            plot.setLayers(List.of(PlotLayers.histogram(p.points(), p.n(), v[0], v[1], 80, ViewSettings.SAMPLES),
-                    new PlotLayer.Curve(p.curve()[0], p.curve()[1], ViewSettings.EXACT, 2.2),
+            plot.setLayers(List.of(hist, new PlotLayer.Curve(p.curve()[0], p.curve()[1], ViewSettings.EXACT, 2.2),
                     new PlotLayer.Scatter(p.points(), Math.min(p.n(), 2000), 1, ViewSettings.SAMPLES, 1)));
         } else {
             GridImage g = p.plane();
@@ -88,7 +92,7 @@ public final class DatasetView implements ExportableView {
             plot.setView(v[0], v[1], v[2], v[3]);
             plot.setAxisLabels("x", "y");
             plot.setLayers(List.of(new PlotLayer.Scatter(p.points(), p.n(), 2,
-                    ViewSettings.SAMPLES.deriveColor(0, 1, 1, 0.7), 1.6)));
+                    ViewSettings.POINTS.deriveColor(0, 1, 1, 0.8), 1.6)));
         }
     }
 

@@ -66,6 +66,7 @@ public final class MainView {
         Tab sampling = tab("Samples", samplesView.root(), "samplesTab");
         tabs.getTabs().addAll(dataset, training, error, sampling);
         tabs.getSelectionModel().select(error);
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> trainingView.setShowing(t == training));
         tabs.setId("views");
         exportable = Map.of(dataset, datasetView, training, trainingView, error, scoreErrorView, sampling, samplesView);
         root.setTop(menu.build(this));

@@ -72,7 +72,7 @@ public final class SamplesView implements ExportableView {
         return root;
     }
 
-    private HBox toolbar() {
+    private VBox toolbar() {
         ComboBox<String> sampler = new ComboBox<>(FXCollections.observableArrayList(vm.samplers()));
         sampler.valueProperty().bindBidirectional(vm.samplerProperty());
         sampler.setId("sampler");
@@ -83,6 +83,7 @@ public final class SamplesView implements ExportableView {
         Spinner<Integer> seed = spinner(0, Integer.MAX_VALUE, (int) vm.seedProperty().get(), 1);
         seed.valueProperty().addListener((o, a, b) -> vm.seedProperty().set(b));
         Button sample = new Button("Sample");
+        sample.setMinWidth(Button.USE_PREF_SIZE);
         sample.setId("sample");
         sample.setDefaultButton(false);
         sample.disableProperty().bind(vm.busyProperty());
@@ -92,16 +93,23 @@ public final class SamplesView implements ExportableView {
         busy.visibleProperty().bind(vm.busyProperty());
         Label summary = new Label();
         summary.textProperty().bind(vm.summaryProperty());
-        HBox bar = new HBox(new Label("Sampler"), sampler, new Label("Steps"), steps, new Label("Samples"), count,
-                new Label("Seed"), seed, sample, busy, summary);
+        HBox bar = new HBox(label("Sampler"), sampler, label("Steps"), steps, label("Samples"), count, label("Seed"),
+                seed, sample, busy);
         bar.getStyleClass().add("view-toolbar");
-        return bar;
+        summary.getStyleClass().add("hover-label");
+        return new VBox(bar, summary);
+    }
+
+    private static Label label(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(Label.USE_PREF_SIZE);
+        return l;
     }
 
     private VBox scrubberBar() {
         Button play = new Button();
         play.setId("playSamples");
-        play.textProperty().bind(Bindings.when(vm.playingProperty()).then("\u23F8").otherwise("\u25B6"));
+        play.textProperty().bind(Bindings.when(vm.playingProperty()).then("\u275A\u275A").otherwise("\u25B6"));
         play.setOnAction(e -> vm.togglePlay());
         scrubber.setId("scrubber");
         scrubber.maxProperty().bind(Bindings.max(1, vm.frameCountProperty().subtract(1)));
@@ -169,7 +177,7 @@ public final class SamplesView implements ExportableView {
             plot.setView(v[0], v[1], v[2], v[3]);
             plot.setAxisLabels("x", "y");
             plot.setLayers(List.of(new PlotLayer.Scatter(points, t.n(), 2,
-                    ViewSettings.SAMPLES.deriveColor(0, 1, 1, 0.75), 1.6)));
+                    ViewSettings.POINTS.deriveColor(0, 1, 1, 0.8), 1.6)));
         }
     }
 

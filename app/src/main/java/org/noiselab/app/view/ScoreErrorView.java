@@ -39,6 +39,7 @@ public final class ScoreErrorView implements ExportableView {
     private final Slider step = new Slider(1, 1000, 50);
     private final Label stepLabel = new Label();
     private final Label rate = new Label();
+    private final javafx.beans.property.BooleanProperty planeShown = new javafx.beans.property.SimpleBooleanProperty();
     private float[] overlay;
     private String overlayDataset;
 
@@ -64,7 +65,12 @@ public final class ScoreErrorView implements ExportableView {
         rate.setId("refreshRate");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(new Label("Error"), measure, log, new Label("Noise step"), step, stepLabel, spacer, rate);
+        Label stepTitle = new Label("Noise step");
+        for (javafx.scene.Node n : List.of(stepTitle, step, stepLabel)) {
+            n.visibleProperty().bind(planeShown);
+            n.managedProperty().bind(planeShown);
+        }
+        HBox bar = new HBox(new Label("Error"), measure, log, stepTitle, step, stepLabel, spacer, rate);
         bar.getStyleClass().add("view-toolbar");
         hover.getStyleClass().add("hover-label");
         hover.setId("hoverInfo");
@@ -100,13 +106,13 @@ public final class ScoreErrorView implements ExportableView {
             return;
         }
         boolean line = r.spec() instanceof GridSpec.Line;
+        planeShown.set(!line);
         boolean log = vm.logScaleProperty().get();
         double[] range = Heatmap.robustRange(img.values(), log);
         plot.setHeatmap(new Heatmap(img.values(), img.nx(), img.ny(), img.xMin(), img.xMax(), img.yMin(), img.yMax(),
                 settings.colorMapProperty().get(), range[0], range[1], log));
         plot.setView(img.xMin(), img.xMax(), img.yMin(), img.yMax());
         plot.setColorBar(true, vm.measureProperty().get().label());
-        step.setDisable(line);
         if (line) {
             plot.setAxisLabels("diffusion step t", "x");
             plot.setTitle(String.format("%s of %s, step %d", vm.measureProperty().get().label(), r.choice().label(),

@@ -28,7 +28,7 @@ import org.noiselab.app.viewmodel.LossSeries;
 
 /**
  * The live loss chart (JFreeChart): the loss of every step, averaged into at most 1000 points. Redrawn at most five
- * times a second, and only while the view is showing (JFreeChart renders on the FX thread).
+ * times a second, and only while the view is showing (JFreeChart renders on the FX thread); a new run always redraws.
  */
 public final class TrainingView implements ExportableView {
 
@@ -45,6 +45,7 @@ public final class TrainingView implements ExportableView {
     private int shownLength = -1;
     private long lastRedraw;
     private TrainingSnapshot pending;
+    private boolean showing;
 
     @Inject
     public TrainingView(LabViewModel lab, ViewSettings settings) {
@@ -68,13 +69,13 @@ public final class TrainingView implements ExportableView {
         root.setCenter(viewer);
         lab.snapshotProperty().addListener((o, a, s) -> {
             pending = s;
-            if (root.isVisible() && System.nanoTime() - lastRedraw > MIN_REDRAW_NANOS) {
-                update(s);
+            boolean newRun = a == null || s == null || !a.setup().equals(s.setup())
+                    || s.lossHistory().length < shownLength;
+            if (newRun) {
+                shownLength = -1;
             }
-        });
-        root.visibleProperty().addListener((o, a, visible) -> {
-            if (visible && pending != null) {
-                update(pending);
+            if (newRun || (showing && System.nanoTime() - lastRedraw > MIN_REDRAW_NANOS)) {
+                update(s);
             }
         });
         settings.themeProperty().addListener((o, a, t) -> style(t));
@@ -83,6 +84,14 @@ public final class TrainingView implements ExportableView {
 
     public Node root() {
         return root;
+    }
+
+    /** Tells the view whether it is on screen; it catches up when shown. */
+    public void setShowing(boolean showing) {
+        this.showing = showing;
+        if (showing && pending != null) {
+            update(pending);
+        }
     }
 
     /** The points currently drawn (for tests). */

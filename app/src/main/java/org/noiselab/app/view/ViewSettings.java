@@ -13,7 +13,8 @@ public final class ViewSettings {
     /** Okabe-Ito colours: distinguishable with every common colour-vision deficiency. */
     public static final Color MODEL = Color.web("#0072B2");
     public static final Color EXACT = Color.web("#D55E00");
-    public static final Color SAMPLES = Color.web("#E69F00");
+    public static final Color SAMPLES = Color.web("#0072B2");
+    public static final Color POINTS = Color.web("#E69F00");
     public static final Color DATA = Color.web("#009E73");
     public static final Color PATHS = Color.web("#56B4E9");
 

@@ -23,9 +23,14 @@ public final class Densities {
         return new double[][] {xs, ys};
     }
 
-    /** {@code q_t(x, y)} on the cell centres of an {@code nx x ny} grid over the bounds {@code [x0, x1, y0, y1]}. */
+    /**
+     * {@code q_t(x, y)} on the cell centres of an {@code nx x ny} grid over the bounds {@code [x0, x1, y0, y1]}, seen
+     * through a Gaussian blur of half a cell (so components narrower than a cell, like the dino's, show as smooth
+     * strokes rather than aliased spikes).
+     */
     public static GridImage plane(GaussianMixture mixture, double alphaBar, double[] bounds, int nx, int ny) {
-        GaussianMixture q = mixture.noised(alphaBar);
+        double cell = Math.max((bounds[1] - bounds[0]) / nx, (bounds[3] - bounds[2]) / ny);
+        GaussianMixture q = mixture.noised(alphaBar).convolved(cell * cell / 4);
         double[] points = new double[2 * nx * ny];
         for (int r = 0; r < ny; r++) {
             for (int c = 0; c < nx; c++) {

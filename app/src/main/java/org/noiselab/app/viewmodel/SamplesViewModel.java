@@ -203,7 +203,7 @@ public final class SamplesViewModel {
                 }
             });
         } else {
-            analysis.compute(() -> Densities.plane(d.mixture(), abar, v, 90, 90)).thenAccept(g -> {
+            analysis.compute(() -> Densities.plane(d.mixture(), abar, v, 140, 140)).thenAccept(g -> {
                 if (id == densityGeneration) {
                     planeDensity.set(g);
                 }
