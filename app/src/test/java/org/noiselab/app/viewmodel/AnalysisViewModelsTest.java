@@ -58,13 +58,10 @@ class AnalysisViewModelsTest {
     void theOracleHasNoErrorAndMeasuresAreConsistent() {
         await(() -> scoreError.imageProperty().get() != null);
         h.lab.modelChoiceProperty().set(ModelChoice.ORACLE);
-        await(() -> scoreError.resultProperty().get() != null
-                && scoreError.resultProperty().get().choice() == ModelChoice.ORACLE);
-        for (double v : scoreError.imageProperty().get().values()) {
-            assertThat(v).isLessThan(1e-8);
-        }
+        // the oracle's heatmap is identically zero (up to float round-off)
+        await(() -> java.util.Arrays.stream(scoreError.imageProperty().get().values()).max().orElse(1) < 1e-8);
         h.lab.modelChoiceProperty().set(ModelChoice.EMA);
-        await(() -> scoreError.resultProperty().get().choice() == ModelChoice.EMA);
+        await(() -> scoreError.imageProperty().get().values()[10] > 1e-6);
         double eps = scoreError.imageProperty().get().values()[10];
         scoreError.measureProperty().set(ErrorMeasure.SCORE_SQUARED);
         double score = scoreError.imageProperty().get().values()[10];
