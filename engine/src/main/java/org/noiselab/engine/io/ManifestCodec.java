@@ -25,7 +25,13 @@ final class ManifestCodec {
         root.putObject("dataset").put("name", setup.dataset());
         writeModel(setup.model(), root.putObject("model"));
         writeSchedule(setup.schedule(), root.putObject("schedule"));
-        root.putObject("objective").put("kind", setup.objective().kind());
+        ObjectNode objective = root.putObject("objective");
+        objective.put("kind", setup.objective().kind());
+        if (setup.objective().contrastive() != null) {
+            objective.put("cdlWeight", setup.objective().contrastive().weight());
+            objective.put("cdlSamples", setup.objective().contrastive().samples());
+            objective.put("cdlPoints", setup.objective().contrastive().points());
+        }
         writeConfig(setup.config(), root.putObject("training"));
         ObjectNode seeds = root.putObject("seeds");
         seeds.put("data", setup.seeds().data());
@@ -38,13 +44,22 @@ final class ManifestCodec {
         String dataset = root.object("dataset").text("name");
         ModelSpec model = readModel(root.object("model"));
         ScheduleSpec schedule = readSchedule(root.object("schedule"));
-        ObjectiveSpec objective = validated(root, "objective", () -> ObjectiveSpec.parse(root.object("objective")
-                .text("kind")));
+        ObjectiveSpec objective = validated(root, "objective", () -> readObjective(root.object("objective")));
         TrainingConfig config = readConfig(root.object("training"));
         JsonFields s = root.object("seeds");
         RunSeeds seeds = new RunSeeds(s.longValue("data"), s.longValue("init"), s.longValue("train"),
                 s.longValue("sample"));
         return new TrainingSetup(dataset, model, schedule, objective, config, seeds);
+    }
+
+    private static ObjectiveSpec readObjective(JsonFields o) {
+        ObjectiveSpec spec = ObjectiveSpec.parse(o.text("kind"));
+        if (spec.contrastive() == null) {
+            return spec;
+        }
+        ObjectiveSpec.ContrastiveSettings settings = new ObjectiveSpec.ContrastiveSettings(o.number("cdlWeight"),
+                o.integer("cdlSamples"), o.integer("cdlPoints"));
+        return spec instanceof ObjectiveSpec.Cdl ? new ObjectiveSpec.Cdl(settings) : new ObjectiveSpec.DdpmCdl(settings);
     }
 
     private static void writeModel(ModelSpec spec, ObjectNode node) {

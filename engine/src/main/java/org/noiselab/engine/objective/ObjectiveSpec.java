@@ -3,20 +3,29 @@ package org.noiselab.engine.objective;
 import org.noiselab.engine.InvalidConfigException;
 
 /** The closed set of training objectives. */
-public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm {
+public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm, ObjectiveSpec.Itd, ObjectiveSpec.Cdl,
+        ObjectiveSpec.DdpmCdl {
 
     /** Objective names accepted by {@link #parse}. */
-    String NAMES = "ddpm";
+    String NAMES = "ddpm, itd, cdl, ddpm+cdl";
 
     /** Short identifier used on the command line and in checkpoints. */
     String kind();
 
-    /** The objective of a name. */
+    /** The objective of a name, with default settings. */
     static ObjectiveSpec parse(String kind) {
-        if ("ddpm".equals(kind)) {
-            return new Ddpm();
-        }
-        throw new InvalidConfigException("objective", kind, "available objectives: " + NAMES);
+        return switch (kind) {
+            case "ddpm" -> new Ddpm();
+            case "itd" -> new Itd();
+            case "cdl" -> new Cdl(ContrastiveSettings.DEFAULT);
+            case "ddpm+cdl" -> new DdpmCdl(ContrastiveSettings.DEFAULT);
+            default -> throw new InvalidConfigException("objective", kind, "available objectives: " + NAMES);
+        };
+    }
+
+    /** The contrastive settings of an objective, or {@code null} when it has none. */
+    default ContrastiveSettings contrastive() {
+        return null;
     }
 
     /** The simple DDPM loss of Ho et al. 2020. */
@@ -24,6 +33,70 @@ public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm {
         @Override
         public String kind() {
             return "ddpm";
+        }
+    }
+
+    /** The ITD loss: the importance-sampled log-likelihood bound of Kong et al. 2023 (CDL's "standard" loss). */
+    record Itd() implements ObjectiveSpec {
+        @Override
+        public String kind() {
+            return "itd";
+        }
+    }
+
+    /** ITD plus the contrastive diffusion loss (Wu et al. 2024). */
+    record Cdl(ContrastiveSettings settings) implements ObjectiveSpec {
+        @Override
+        public String kind() {
+            return "cdl";
+        }
+
+        @Override
+        public ContrastiveSettings contrastive() {
+            return settings;
+        }
+    }
+
+    /** The DDPM loss plus the contrastive diffusion loss. */
+    record DdpmCdl(ContrastiveSettings settings) implements ObjectiveSpec {
+        @Override
+        public String kind() {
+            return "ddpm+cdl";
+        }
+
+        @Override
+        public ContrastiveSettings contrastive() {
+            return settings;
+        }
+    }
+
+    /**
+     * How much contrastive loss to add, as in the CDL reference code: {@code samples} points of each batch each get a
+     * CDL term estimated with {@code points} Monte-Carlo log-SNR draws per density (0 = the batch size), divided by
+     * that number and multiplied by {@code weight}.
+     *
+     * @param weight  multiplier of the CDL terms (reference: 1)
+     * @param samples CDL terms per batch (reference: 2)
+     * @param points  integration points per log-density estimate, 0 for the batch size (reference: the batch size)
+     */
+    record ContrastiveSettings(double weight, int samples, int points) {
+        public static final ContrastiveSettings DEFAULT = new ContrastiveSettings(1.0, 2, 0);
+
+        public ContrastiveSettings {
+            if (!(weight >= 0 && weight <= 1e6)) {
+                throw new InvalidConfigException("cdl-weight", weight, "must lie in [0, 1e6]");
+            }
+            if (samples < 1 || samples > 100_000) {
+                throw new InvalidConfigException("cdl-samples", samples, "must lie in 1..100000");
+            }
+            if (points < 0 || points > 100_000) {
+                throw new InvalidConfigException("cdl-points", points, "must lie in 0..100000 (0 = batch size)");
+            }
+        }
+
+        /** The effective integration points for a batch size. */
+        public int pointsFor(int batchSize) {
+            return points == 0 ? batchSize : points;
         }
     }
 }

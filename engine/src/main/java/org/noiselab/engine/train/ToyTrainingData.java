@@ -33,6 +33,12 @@ public final class ToyTrainingData implements TrainingData {
         return dataset.labelled() ? dataset.classCount() : 0;
     }
 
+    /** Exact, from the mixture (law of total variance). */
+    @Override
+    public double[] variances() {
+        return dataset.mixture().overallVariance();
+    }
+
     @Override
     public void draw(int n, SplittableRandom rng, float[] x, int @Nullable [] labels) {
         LabelledPoints p = dataset.sample(n, rng);

@@ -15,6 +15,9 @@ public interface TrainingData {
     /** Number of classes, 0 when unlabelled. */
     int classCount();
 
+    /** Per-dimension variances of the data (the reference Gaussian of likelihood estimates). */
+    double[] variances();
+
     /** Fills {@code x} with n points and, when non-null, {@code labels} with their classes. */
     void draw(int n, SplittableRandom rng, float[] x, int @Nullable [] labels);
 }

@@ -46,7 +46,7 @@ public final class TrainingSession {
                     "dataset " + data.name() + " has dimension " + data.dim());
         }
         this.model = model;
-        this.loss = Objectives.create(setup.objective(), schedule);
+        this.loss = Objectives.create(setup.objective(), schedule, data.variances(), setup.config().batchSize());
         this.optimizer = optimizer;
         this.ema = ema;
         this.step = step;

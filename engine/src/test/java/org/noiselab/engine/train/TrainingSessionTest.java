@@ -67,6 +67,11 @@ class TrainingSessionTest {
             }
 
             @Override
+            public double[] variances() {
+                return clean.variances();
+            }
+
+            @Override
             public void draw(int n, java.util.SplittableRandom rng, float[] x, int[] labels) {
                 clean.draw(n, rng, x, labels);
                 if (++draws[0] == 37) {
