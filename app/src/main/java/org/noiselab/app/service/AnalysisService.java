@@ -10,9 +10,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.noiselab.app.inject.UiThread;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.io.CheckpointIO;
+import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.metric.ScoreErrorGrid;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.sample.DiffusionProblem;
+import org.noiselab.engine.sample.PicardIteration;
+import org.noiselab.engine.sample.PicardListener;
+import org.noiselab.engine.sample.PicardSampler;
+import org.noiselab.engine.sample.PicardSpec;
 import org.noiselab.engine.sample.SampleResult;
 import org.noiselab.engine.sample.SamplerSpec;
 import org.noiselab.engine.sample.Samplers;
@@ -20,6 +27,8 @@ import org.noiselab.engine.sample.SamplingListener;
 import org.noiselab.engine.sample.SamplingRequest;
 import org.noiselab.engine.sample.SamplingStep;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.toys.ToyDataset;
+import org.noiselab.toys.ToyDatasets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +158,65 @@ public final class AnalysisService {
             return SampleTrajectory.of(sampler, choice, steps, r.n(), r.dim(), r.evaluations());
         }, thread);
         return work.thenApplyAsync(t -> t, ui);
+    }
+
+    /**
+     * Runs Picard iteration for a model on the analysis thread, publishing the frames recorded so far to
+     * {@code progress} (coalesced, on the UI thread); the future completes on the UI thread with the whole run.
+     */
+    public CompletableFuture<PicardRun> picard(ModelRef ref, PicardSpec spec, int n, long seed, int tracked,
+                                               Consumer<PicardRun> progress, java.util.function.BooleanSupplier cancel) {
+        CoalescingPublisher<PicardRun> publisher = new CoalescingPublisher<>(ui, progress);
+        return CompletableFuture.supplyAsync(() -> {
+            Resolved model = resolve(ref);
+            int[] tau = Samplers.respacedSteps(model.schedule().steps(), spec.steps());
+            float[] data = model.dataset().sample(n, seed ^ 0x5DEECE66DL).pointsAsFloats();
+            int dim = model.denoiser().dim();
+            List<PicardRun.Frame> frames = new ArrayList<>();
+            int[] trackedIndices = new int[Math.min(tracked, n)];
+            for (int i = 0; i < trackedIndices.length; i++) {
+                trackedIndices[i] = i;
+            }
+            new PicardSampler(spec).sample(new DiffusionProblem(model.denoiser(), model.schedule()),
+                    SamplingRequest.of(n, seed), trackedIndices, new PicardListener() {
+                        @Override
+                        public void onIteration(PicardIteration it) {
+                            double mmd = Mmd.mmd(it.finalState(), n, data, n, dim);
+                            frames.add(new PicardRun.Frame(it.iteration(), it.converged(), it.evaluations(), mmd,
+                                    it.finalState(), it.trajectories()));
+                            publisher.publish(new PicardRun(ref.label(), spec, tau, dim, List.copyOf(frames), false));
+                        }
+
+                        @Override
+                        public boolean cancelled() {
+                            return cancel.getAsBoolean();
+                        }
+                    });
+            return new PicardRun(ref.label(), spec, tau, dim, List.copyOf(frames), true);
+        }, thread).thenApplyAsync(r -> r, ui);
+    }
+
+    /** A model ready to evaluate, with its schedule and dataset. */
+    private record Resolved(Denoiser denoiser, NoiseSchedule schedule, ToyDataset dataset) {
+    }
+
+    private Resolved resolve(ModelRef ref) {
+        if (ref instanceof ModelRef.Current c) {
+            return new Resolved(models.resolve(c.snapshot(), c.choice()), NoiseSchedule.create(c.snapshot().schedule()),
+                    ToyDatasets.byName(c.snapshot().dataset()));
+        }
+        Checkpoint checkpoint;
+        if (ref instanceof ModelRef.File f) {
+            try {
+                checkpoint = CheckpointIO.load(f.path());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else {
+            checkpoint = DefaultRun.load(((ModelRef.Shipped) ref).shipped().resource());
+        }
+        return new Resolved(checkpoint.emaDenoiser(), checkpoint.schedule(),
+                ToyDatasets.byName(checkpoint.setup().dataset()));
     }
 
     /** Runs any computation on the analysis thread; the future completes on the UI thread. */

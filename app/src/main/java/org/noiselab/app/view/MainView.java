@@ -47,7 +47,7 @@ public final class MainView {
     @Inject
     public MainView(LabViewModel lab, ViewSettings settings, FxDialogService dialogs, ControlPanel controls,
                     DatasetView datasetView, TrainingView trainingView, ScoreErrorView scoreErrorView,
-                    SamplesView samplesView, StatusView status, SamplesViewModel samples,
+                    SamplesView samplesView, PicardView picardView, StatusView status, SamplesViewModel samples,
                     ScoreErrorViewModel scoreError, MainMenu menu) {
         this.lab = lab;
         this.settings = settings;
@@ -64,11 +64,13 @@ public final class MainView {
         Tab training = tab("Training", trainingView.root(), "trainingTab");
         Tab error = tab("Score error", scoreErrorView.root(), "scoreErrorTab");
         Tab sampling = tab("Samples", samplesView.root(), "samplesTab");
-        tabs.getTabs().addAll(dataset, training, error, sampling);
+        Tab picard = tab("Picard", picardView.root(), "picardTab");
+        tabs.getTabs().addAll(dataset, training, error, sampling, picard);
         tabs.getSelectionModel().select(error);
         tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> trainingView.setShowing(t == training));
         tabs.setId("views");
-        exportable = Map.of(dataset, datasetView, training, trainingView, error, scoreErrorView, sampling, samplesView);
+        exportable = Map.of(dataset, datasetView, training, trainingView, error, scoreErrorView, sampling, samplesView,
+                picard, picardView);
         root.setTop(menu.build(this));
         root.setLeft(controls.root());
         root.setCenter(tabs);
@@ -176,7 +178,7 @@ public final class MainView {
         return scoreError;
     }
 
-    /** Shows the view with the given index (0..3). */
+    /** Shows the view with the given index (0..4). */
     void selectView(int index) {
         tabs.getSelectionModel().select(index);
     }

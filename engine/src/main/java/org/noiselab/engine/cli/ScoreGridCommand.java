@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.metric.RegionError;
 import org.noiselab.engine.metric.ScoreErrorGrid;
 import org.noiselab.engine.model.OracleDenoiser;
 import picocli.CommandLine.Command;
@@ -92,6 +93,10 @@ final class ScoreGridCommand implements Callable<Integer> {
             steps[i] = (i + 1) * tStride;
         }
         ScoreErrorGrid g = ScoreErrorGrid.compute(m.denoiser(), oracle, m.schedule(), xs, nx, steps);
+        RegionError regions = RegionError.of(g, m.dataset().mixture());
+        spec.commandLine().getOut().printf("mean squared eps error: %.5g off the forward paths (|x| > %.0f, t < %d;"
+                + " %d cells), %.5g where the data lives (%d cells)%n", regions.offPath(), RegionError.OFF_PATH_X,
+                RegionError.OFF_PATH_T, regions.offCells(), regions.onData(), regions.onCells());
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             w.write("x,t,score_model,score_oracle,eps_model,eps_oracle\n");
             for (int s = 0; s < steps.length; s++) {

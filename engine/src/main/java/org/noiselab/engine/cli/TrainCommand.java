@@ -55,6 +55,18 @@ final class TrainCommand implements Callable<Integer> {
             description = "Training objective: " + ObjectiveSpec.NAMES + " (default: ${DEFAULT-VALUE}).")
     String objective;
 
+    @Option(names = "--cdl-weight", paramLabel = "W", defaultValue = "1.0",
+            description = "cdl, ddpm+cdl: weight of the contrastive terms (default: ${DEFAULT-VALUE}).")
+    double cdlWeight;
+
+    @Option(names = "--cdl-samples", paramLabel = "M", defaultValue = "2",
+            description = "cdl, ddpm+cdl: points per batch given a contrastive term (default: ${DEFAULT-VALUE}).")
+    int cdlSamples;
+
+    @Option(names = "--cdl-points", paramLabel = "B", defaultValue = "0",
+            description = "cdl, ddpm+cdl: integration points per log-density, 0 = batch size (default: ${DEFAULT-VALUE}).")
+    int cdlPoints;
+
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Checkpoint to write (.nlab).")
     Path out;
 
@@ -198,7 +210,17 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig config = new TrainingConfig(steps, batch, rate,
                 AdamWSpec.DEFAULT.withWeightDecay(weightDecay).withClipNorm(clip), ema);
         MlpSpec model = MlpSpec.defaults(d.dim()).withWidth(width).withDepth(depth).withActivation(activation);
-        return new TrainingSetup(d.name(), model, ScheduleSpec.parse(schedule, timesteps),
-                ObjectiveSpec.parse(objective), config, RunSeeds.from(seed));
+        return new TrainingSetup(d.name(), model, ScheduleSpec.parse(schedule, timesteps), objective(), config,
+                RunSeeds.from(seed));
+    }
+
+    private ObjectiveSpec objective() {
+        ObjectiveSpec spec = ObjectiveSpec.parse(objective);
+        ObjectiveSpec.ContrastiveSettings cdl = new ObjectiveSpec.ContrastiveSettings(cdlWeight, cdlSamples,
+                cdlPoints);
+        if (spec instanceof ObjectiveSpec.Cdl) {
+            return new ObjectiveSpec.Cdl(cdl);
+        }
+        return spec instanceof ObjectiveSpec.DdpmCdl ? new ObjectiveSpec.DdpmCdl(cdl) : spec;
     }
 }

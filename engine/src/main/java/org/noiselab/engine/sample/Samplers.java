@@ -6,6 +6,14 @@ public final class Samplers {
     private Samplers() {
     }
 
+    /**
+     * The evenly respaced subsequence {@code tau_1 < ... < tau_K} of the training steps {@code 1..T},
+     * {@code tau_i = round(i T / K)}, with {@code tau_0 = 0} (clean data) prepended: the steps every sampler walks.
+     */
+    public static int[] respacedSteps(int trainingSteps, int samplingSteps) {
+        return SamplerRun.respacedSteps(trainingSteps, samplingSteps);
+    }
+
     /** The sampler a spec describes. */
     public static Sampler create(SamplerSpec spec) {
         if (spec instanceof SamplerSpec.Ddpm ddpm) {

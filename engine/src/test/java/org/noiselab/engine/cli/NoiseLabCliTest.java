@@ -29,7 +29,7 @@ class NoiseLabCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "sample", "score-grid", "mmd", "datasets", "info"})
+    @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "datasets", "info"})
     void everyCommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertThat(r.code).isZero();
@@ -92,6 +92,37 @@ class NoiseLabCliTest {
     }
 
     @Test
+    void picardWritesOneRowPerIterationAndTrajectories() throws IOException {
+        Path csv = dir.resolve("picard.csv");
+        Path traj = dir.resolve("traj.csv");
+        Result r = run("picard", "--model", "oracle", "--dataset", "gauss1d-two-mode", "--n", "50", "--steps", "100",
+                "--tol", "0.1", "--seed", "2", "--out", csv.toString(), "--trajectories", traj.toString(),
+                "--track", "2");
+        assertThat(r.code).as(r.err).isZero();
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows.get(0)).isEqualTo("iteration,window_start,converged_steps,model_evaluations,mmd,max_residual");
+        int iterations = rows.size() - 1;
+        assertThat(iterations).isBetween(2, 99);
+        assertThat(rows.get(iterations)).startsWith(iterations + ",").contains(",100,");
+        List<String> t = Files.readAllLines(traj);
+        assertThat(t.get(0)).isEqualTo("iteration,sample,slot,x");
+        assertThat(t).hasSize(1 + iterations * 2 * 101);
+        assertThat(r.out).contains("picard: " + iterations + " iterations");
+    }
+
+    @Test
+    void nllPrintsTheModelEstimateBesideTheExactValue() {
+        Result r = run("nll", "--model", "oracle", "--dataset", "gauss1d-two-mode", "--method", "itd", "--n", "200",
+                "--points", "200");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("model NLL (itd").contains("exact NLL");
+        double model = Double.parseDouble(r.out.replaceAll("(?s).*?: (\\S+) \\+- .*", "$1"));
+        double exact = Double.parseDouble(r.out.replaceAll("(?s).*exact NLL of the same points:\\s+(\\S+) nats.*", "$1"));
+        assertThat(Math.abs(model - exact)).isLessThan(0.15);
+        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm").code).isEqualTo(2);
+    }
+
+    @Test
     void badInputGivesOneLineAndExitCodeTwo() throws IOException {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "x,y\n1,2\n3,abc\n");
@@ -104,6 +135,9 @@ class NoiseLabCliTest {
             {"train", "--batch", "0", "--out", out},
             {"train", "--lr", "nan", "--out", out},
             {"train", "--objective", "magic", "--out", out},
+            {"train", "--objective", "cdl", "--cdl-samples", "0", "--out", out},
+            {"picard", "--model", "oracle", "--dataset", "dino", "--drift", "heun", "--out", "p.csv"},
+            {"picard", "--model", "oracle", "--dataset", "dino", "--tol", "-1", "--out", "p.csv"},
             {"train", "--steps", "many", "--out", out},
             {"train"},
             {"sample", "--checkpoint", dir.resolve("missing.nlab").toString(), "--out", "a.csv"},
