@@ -116,9 +116,11 @@ public final class PicardView implements ExportableView {
         });
         settings.themeProperty().addListener((o, a, t) -> {
             plot.setTheme(t.plot());
+            ChartStyle.apply(chart, t);
             redraw();
         });
         plot.setTheme(settings.themeProperty().get().plot());
+        ChartStyle.apply(chart, settings.themeProperty().get());
     }
 
     public Node root() {
@@ -288,7 +290,7 @@ public final class PicardView implements ExportableView {
     }
 
     private static java.awt.Color awt(javafx.scene.paint.Color c) {
-        return new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue(), (float) c.getOpacity());
+        return ChartStyle.awt(c);
     }
 
     @Override

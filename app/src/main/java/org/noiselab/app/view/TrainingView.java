@@ -127,25 +127,11 @@ public final class TrainingView implements ExportableView {
     }
 
     private void style(Theme theme) {
-        java.awt.Color bg = awt(theme.plot().background());
-        java.awt.Color plotBg = awt(theme.plot().plotBackground());
-        java.awt.Color text = awt(theme.plot().text());
-        java.awt.Color grid = awt(theme.plot().grid());
-        chart.setBackgroundPaint(bg);
-        XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(plotBg);
-        plot.setDomainGridlinePaint(grid);
-        plot.setRangeGridlinePaint(grid);
-        for (ValueAxis a : List.of(plot.getDomainAxis(), plot.getRangeAxis())) {
-            a.setLabelPaint(text);
-            a.setTickLabelPaint(text);
-            a.setAxisLinePaint(text);
-            a.setTickMarkPaint(text);
-        }
+        ChartStyle.apply(chart, theme);
     }
 
     private static java.awt.Color awt(javafx.scene.paint.Color c) {
-        return new java.awt.Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue(), (float) c.getOpacity());
+        return ChartStyle.awt(c);
     }
 
     @Override

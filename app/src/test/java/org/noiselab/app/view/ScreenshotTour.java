@@ -30,8 +30,12 @@ public final class ScreenshotTour {
     private ScreenshotTour() {
     }
 
+    /** {@code OUT_DIR [checkpoint...]}: the extra checkpoints get a score-error shot each, and the first a Picard
+     * comparison against the default. */
     public static void main(String[] args) {
         System.setProperty("noiselab.tour.out", args.length > 0 ? args[0] : "target/screenshots");
+        System.setProperty("noiselab.tour.extra", String.join(java.io.File.pathSeparator,
+                java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length)));
         Application.launch(TourApp.class);
     }
 
@@ -64,6 +68,7 @@ public final class ScreenshotTour {
                 shoot(main, stage, 3, out.resolve("1d-samples-midway.png"));
                 fx(() -> samples.frameProperty().set(samples.frameCountProperty().get() - 1));
                 shoot(main, stage, 3, out.resolve("1d-samples.png"));
+                extras(injector, main, stage, out);
                 fx(() -> lab.openPretrained(DefaultRun.DINO));
                 await(() -> "dino".equals(lab.setupProperty().get().dataset()));
                 fx(() -> error.stepProperty().set(30));
@@ -86,6 +91,37 @@ public final class ScreenshotTour {
                     Platform.exit();
                 });
             }
+        }
+
+        private static void extras(Injector injector, MainView main, Stage stage, Path out) throws Exception {
+            String extra = System.getProperty("noiselab.tour.extra", "");
+            if (extra.isEmpty()) {
+                return;
+            }
+            LabViewModel lab = injector.getInstance(LabViewModel.class);
+            ScoreErrorViewModel error = injector.getInstance(ScoreErrorViewModel.class);
+            org.noiselab.app.viewmodel.PicardViewModel picard =
+                    injector.getInstance(org.noiselab.app.viewmodel.PicardViewModel.class);
+            fx(() -> picard.sampleCountProperty().set(200));
+            fx(() -> picard.runCurrent());
+            Thread.sleep(500);
+            await(() -> !picard.busyProperty().get() && picard.runProperty().get() != null);
+            String[] files = extra.split(java.io.File.pathSeparator);
+            fx(() -> picard.compareWith(new org.noiselab.app.service.ModelRef.File(Path.of(files[0]))));
+            Thread.sleep(500);
+            await(() -> !picard.busyProperty().get() && picard.comparisonProperty().get() != null);
+            fx(() -> picard.iterationProperty().set(2));
+            shoot(main, stage, 4, out.resolve("1d-picard-iteration3.png"));
+            for (String f : files) {
+                Path p = Path.of(f);
+                fx(() -> lab.open(p));
+                await(() -> lab.titleProperty().get().contains(p.getFileName().toString()));
+                Thread.sleep(1500);
+                String name = p.getFileName().toString().replace(".nlab", "");
+                shoot(main, stage, 2, out.resolve(name + "-score-error.png"));
+            }
+            fx(() -> lab.openDefault());
+            await(() -> lab.titleProperty().get().contains("untitled"));
         }
 
         private static void shoot(MainView main, Stage stage, int tab, Path file) throws Exception {

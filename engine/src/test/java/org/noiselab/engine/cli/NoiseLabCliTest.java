@@ -92,6 +92,22 @@ class NoiseLabCliTest {
     }
 
     @Test
+    void contrastiveObjectivesTrainAndRecordTheirSettings() throws IOException {
+        Path ckpt = dir.resolve("cdl.nlab");
+        Result train = run("train", "--dataset", "two-moons", "--objective", "ddpm+cdl", "--cdl-weight", "0.5",
+                "--cdl-samples", "3", "--cdl-points", "16", "--steps", "20", "--batch", "32", "--width", "16",
+                "--eval-samples", "0", "--out", ckpt.toString());
+        assertThat(train.code).as(train.err).isZero();
+        var c = org.noiselab.engine.io.CheckpointIO.load(ckpt);
+        assertThat(c.setup().objective()).isEqualTo(new org.noiselab.engine.objective.ObjectiveSpec.DdpmCdl(
+                new org.noiselab.engine.objective.ObjectiveSpec.ContrastiveSettings(0.5, 3, 16)));
+        assertThat(run("info", "--checkpoint", ckpt.toString()).out).contains("objective   ddpm+cdl");
+        Result itd = run("train", "--dataset", "gauss1d-two-mode", "--objective", "cdl", "--steps", "10", "--batch",
+                "16", "--width", "8", "--cdl-points", "8", "--eval-samples", "0", "--out", dir.resolve("i.nlab").toString());
+        assertThat(itd.code).as(itd.err).isZero();
+    }
+
+    @Test
     void picardWritesOneRowPerIterationAndTrajectories() throws IOException {
         Path csv = dir.resolve("picard.csv");
         Path traj = dir.resolve("traj.csv");
