@@ -11,6 +11,7 @@ import org.noiselab.app.inject.AppModule;
 import org.noiselab.app.service.Workers;
 import org.noiselab.app.view.MainView;
 import org.noiselab.app.viewmodel.LabViewModel;
+import org.noiselab.engine.kernel.Parallelism;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class DesktopApp extends Application {
 
     /** Shows the main window of an injector's app on a stage and opens the default run (used by tests too). */
     public static MainView open(Injector injector, Stage stage) {
+        // the training and analysis threads already share the cores; kernels do not split their work further
+        Parallelism.setThreads(1);
         MainView main = injector.getInstance(MainView.class);
         main.install(stage);
         main.start();

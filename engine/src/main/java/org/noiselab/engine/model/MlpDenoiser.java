@@ -3,6 +3,7 @@ package org.noiselab.engine.model;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.kernel.VectorGemm;
 
 /**
@@ -30,7 +31,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
     private final SinusoidalFeatures features;
     private final float[] params;
     private final float[] grads;
-    private final float[] transposed;
+    private final float[][] transposed;
 
     private int capacity;
     private float[] u = new float[0];
@@ -38,7 +39,9 @@ public final class MlpDenoiser implements TrainableDenoiser {
     private float[][] h = new float[0][];
     private float[] gradA = new float[0];
     private float[] gradB = new float[0];
-    private float[] narrowScratch = new float[0];
+    private float[][] narrowScratch = new float[0][];
+    private float @Nullable [] foldedBias;
+    private float[][] partials = new float[0][];
     private int cachedRows = -1;
     private int @Nullable [] cachedLabels;
 
@@ -51,7 +54,10 @@ public final class MlpDenoiser implements TrainableDenoiser {
         this.features = new SinusoidalFeatures(spec);
         this.params = params;
         this.grads = new float[params.length];
-        this.transposed = new float[spec.width() * Math.max(spec.width(), spec.dim())];
+        this.transposed = new float[spec.depth() + 1][];
+        for (int l = 1; l <= spec.depth(); l++) {
+            transposed[l] = new float[spec.layerInput(l) * spec.layerOutput(l)];
+        }
     }
 
     /** A freshly initialised network: weights and biases {@code U(-1/sqrt(in), 1/sqrt(in))} as in PyTorch's Linear. */
@@ -120,7 +126,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
         int chunk = Math.min(n, Math.max(PREDICT_CHUNK, capacity));
         ensureCapacity(chunk);
         for (int start = 0; start < n; start += chunk) {
-            forward(x, logSnr, labels, start, Math.min(chunk, n - start), out);
+            forward(x, logSnr, labels, start, Math.min(chunk, n - start), out, false);
         }
     }
 
@@ -128,33 +134,80 @@ public final class MlpDenoiser implements TrainableDenoiser {
     public void forwardForTraining(float[] x, float[] logSnr, int @Nullable [] labels, int n, float[] out) {
         checkShapes(x, logSnr, labels, n, out);
         ensureCapacity(n);
-        forward(x, logSnr, labels, 0, n, out);
+        forward(x, logSnr, labels, 0, n, out, true);
         cachedRows = n;
         cachedLabels = labels;
     }
 
-    private void forward(float[] x, float[] logSnr, int @Nullable [] labels, int start, int n, float[] out) {
+    /**
+     * Rows {@code 0..n} of the scratch buffers hold input rows {@code start..start+n}; split over kernel threads. When
+     * every row has the same log-SNR (every sampler step), the noise features' contribution to the first layer is
+     * the same for all rows: it is computed once and folded into the bias, saving a seventh of the work.
+     */
+    private void forward(float[] x, float[] logSnr, int @Nullable [] labels, int start, int n, float[] out,
+                         boolean training) {
+        // training keeps every feature: the backward pass needs the noise features for the first layer's gradient
+        boolean shared = !training && sharedNoiseLevel(logSnr, start, n);
+        float[] firstBias = params;
+        int firstBiasOffset = layout.biasOffset(0);
+        if (shared) {
+            foldNoiseFeatures(logSnr[start]);
+            firstBias = foldedBias;
+            firstBiasOffset = 0;
+        }
+        float[] bias = firstBias;
+        int biasOffset = firstBiasOffset;
+        Parallelism.forRows(n, (share, from, to) -> forwardRows(x, logSnr, labels, start, from, to, out, shared, bias,
+                biasOffset));
+    }
+
+    private static boolean sharedNoiseLevel(float[] logSnr, int start, int n) {
+        for (int i = 1; i < n; i++) {
+            if (logSnr[start + i] != logSnr[start]) {
+                return false;
+            }
+        }
+        return n > 1;
+    }
+
+    /** {@code foldedBias = b_0 + W_0[noise rows]^T features(lambda)}. */
+    private void foldNoiseFeatures(float logSnr) {
         int width = spec.width();
-        features.compute(x, logSnr, start, n, u);
+        if (foldedBias == null) {
+            foldedBias = new float[width];
+        }
+        float[] noise = features.noiseFeatures(logSnr);
+        int firstNoiseRow = features.inputFeatureCount();
+        VectorGemm.multiply(noise, 0, noise.length, 1, params, layout.weightOffset(0) + firstNoiseRow * width,
+                noise.length, width, foldedBias, 0, 0, 1, false, params, layout.biasOffset(0));
+    }
+
+    private void forwardRows(float[] x, float[] logSnr, int @Nullable [] labels, int start, int from, int to,
+                             float[] out, boolean sharedNoise, float[] firstBias, int firstBiasOffset) {
+        int width = spec.width();
+        features.compute(x, logSnr, start + from, to - from, u, from, sharedNoise);
         for (int l = 0; l < spec.depth(); l++) {
             float[] in = l == 0 ? u : h[l - 1];
             int inDim = spec.layerInput(l);
-            VectorGemm.multiply(in, 0, inDim, 1, params, layout.weightOffset(l), inDim, width, z[l], 0, 0, n,
-                    false, params, layout.biasOffset(l));
+            int k = l == 0 && sharedNoise ? features.inputFeatureCount() : inDim;
+            float[] bias = l == 0 ? firstBias : params;
+            int biasOffset = l == 0 ? firstBiasOffset : layout.biasOffset(l);
+            VectorGemm.multiply(in, 0, inDim, 1, params, layout.weightOffset(l), k, width, z[l], 0, from, to,
+                    false, bias, biasOffset);
             if (l == 0 && spec.classCount() > 0) {
-                addClassVectors(labels, start, n);
+                addClassVectors(labels, start, from, to);
             }
-            spec.activation().forward(z[l], h[l], 0, n * width);
+            spec.activation().forward(z[l], h[l], from * width, to * width);
         }
         int last = spec.depth();
         VectorGemm.multiply(h[last - 1], 0, width, 1, params, layout.weightOffset(last), width, spec.dim(), out,
-                start * spec.dim(), 0, n, false, params, layout.biasOffset(last));
+                start * spec.dim(), from, to, false, params, layout.biasOffset(last));
     }
 
-    private void addClassVectors(int @Nullable [] labels, int start, int n) {
+    private void addClassVectors(int @Nullable [] labels, int start, int from, int to) {
         int width = spec.width();
         int table = layout.classTableOffset();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int c = labels == null ? spec.classCount() : labels[start + i];
             int src = table + c * width;
             int dst = i * width;
@@ -173,87 +226,120 @@ public final class MlpDenoiser implements TrainableDenoiser {
         if (gradOut.length < n * spec.dim()) {
             throw new IllegalArgumentException("gradOut has " + gradOut.length + " values, need " + n * spec.dim());
         }
+        for (int l = 1; l <= spec.depth(); l++) {
+            VectorGemm.transpose(params, layout.weightOffset(l), spec.layerInput(l), spec.layerOutput(l),
+                    transposed[l]);
+        }
+        int shares = Parallelism.shares(n);
+        if (shares == 1) {
+            Arrays.fill(grads, 0f);
+            backwardRows(gradOut, 0, n, grads, 0);
+            return;
+        }
+        ensurePartials(shares);
+        Parallelism.forRows(n, (share, from, to) -> {
+            Arrays.fill(partials[share], 0f);
+            backwardRows(gradOut, from, to, partials[share], share);
+        });
+        System.arraycopy(partials[0], 0, grads, 0, grads.length);
+        for (int s = 1; s < shares; s++) {
+            float[] p = partials[s];
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] += p[i];
+            }
+        }
+    }
+
+    /** Accumulates the gradient of rows {@code [from, to)} into {@code target} (zeroed by the caller). */
+    private void backwardRows(float[] gradOut, int from, int to, float[] target, int share) {
         int width = spec.width();
         int last = spec.depth();
-        weightGradient(h[last - 1], width, gradOut, spec.dim(), n, layout.weightOffset(last));
-        columnSums(gradOut, n, spec.dim(), layout.biasOffset(last));
+        weightGradient(h[last - 1], width, gradOut, spec.dim(), from, to, target, layout.weightOffset(last), share);
+        columnSums(gradOut, from, to, spec.dim(), target, layout.biasOffset(last));
         float[] g = gradA;
-        inputGradient(gradOut, spec.dim(), last, width, n, g);
+        VectorGemm.multiply(gradOut, 0, spec.dim(), 1, transposed[last], 0, spec.dim(), width, g, 0, from, to, false,
+                null, 0);
         for (int l = last - 1; l >= 0; l--) {
-            spec.activation().multiplyByDerivative(z[l], g, 0, n * width);
+            spec.activation().multiplyByDerivative(z[l], g, from * width, to * width);
             float[] in = l == 0 ? u : h[l - 1];
             int inDim = spec.layerInput(l);
-            weightGradient(in, inDim, g, width, n, layout.weightOffset(l));
-            columnSums(g, n, width, layout.biasOffset(l));
+            weightGradient(in, inDim, g, width, from, to, target, layout.weightOffset(l), share);
+            columnSums(g, from, to, width, target, layout.biasOffset(l));
             if (l > 0) {
                 float[] next = g == gradA ? gradB : gradA;
-                inputGradient(g, width, l, width, n, next);
+                VectorGemm.multiply(g, 0, width, 1, transposed[l], 0, width, width, next, 0, from, to, false, null, 0);
                 g = next;
             } else if (spec.classCount() > 0) {
-                classTableGradient(g, n);
+                classTableGradient(g, from, to, target);
             }
         }
     }
 
     /**
-     * {@code grads[W_l] = in^T g}, reduced over the rows in cache-sized panels. For a narrow layer (the read-out) the
-     * transpose {@code g^T in} is formed instead, so the kernel's vectors run along the wide side.
+     * Adds {@code in^T g} over rows {@code [from, to)} to the weight block at {@code offset}, in cache-sized panels.
+     * For a narrow layer (the read-out) the transpose {@code g^T in} is formed instead, so the kernel's vectors run
+     * along the wide side.
      */
-    private void weightGradient(float[] in, int inDim, float[] g, int outDim, int n, int offset) {
+    private void weightGradient(float[] in, int inDim, float[] g, int outDim, int from, int to, float[] target,
+                                int offset, int share) {
         boolean narrow = outDim < NARROW;
-        float[] target = narrow ? narrowScratch(inDim * outDim) : grads;
-        int targetOffset = narrow ? 0 : offset;
-        for (int p = 0; p < n; p += GRAD_PANEL) {
-            int rows = Math.min(GRAD_PANEL, n - p);
+        float[] scratch = narrow ? narrowScratch(share, inDim * outDim) : target;
+        int scratchOffset = narrow ? 0 : offset;
+        boolean first = true;
+        for (int p = from; p < to; p += GRAD_PANEL) {
+            int rows = Math.min(GRAD_PANEL, to - p);
             if (narrow) {
-                VectorGemm.multiply(g, p * outDim, 1, outDim, in, p * inDim, rows, inDim, target, 0, 0, outDim,
-                        p > 0, null, 0);
+                VectorGemm.multiply(g, p * outDim, 1, outDim, in, p * inDim, rows, inDim, scratch, 0, 0, outDim,
+                        !first, null, 0);
             } else {
-                VectorGemm.multiply(in, p * inDim, 1, inDim, g, p * outDim, rows, outDim, target, targetOffset, 0,
-                        inDim, p > 0, null, 0);
+                VectorGemm.multiply(in, p * inDim, 1, inDim, g, p * outDim, rows, outDim, scratch, scratchOffset, 0,
+                        inDim, true, null, 0);
+            }
+            first = false;
+        }
+        if (narrow && !first) {
+            for (int r = 0; r < outDim; r++) {
+                for (int c = 0; c < inDim; c++) {
+                    target[offset + c * outDim + r] += scratch[r * inDim + c];
+                }
             }
         }
-        if (n == 0) {
-            Arrays.fill(target, targetOffset, targetOffset + inDim * outDim, 0f);
-        }
-        if (narrow) {
-            VectorGemm.transpose(target, 0, outDim, inDim, grads, offset);
-        }
     }
 
-    private float[] narrowScratch(int size) {
-        if (narrowScratch.length < size) {
-            narrowScratch = new float[size];
+    private float[] narrowScratch(int share, int size) {
+        if (narrowScratch.length <= share) {
+            narrowScratch = Arrays.copyOf(narrowScratch, share + 1);
         }
-        return narrowScratch;
+        if (narrowScratch[share] == null || narrowScratch[share].length < size) {
+            narrowScratch[share] = new float[size];
+        }
+        return narrowScratch[share];
     }
 
-    /** {@code out = g W_layer^T}. */
-    private void inputGradient(float[] g, int gCols, int layer, int outCols, int n, float[] out) {
-        VectorGemm.transpose(params, layout.weightOffset(layer), outCols, gCols, transposed);
-        VectorGemm.multiply(g, 0, gCols, 1, transposed, 0, gCols, outCols, out, 0, 0, n, false, null, 0);
-    }
-
-    private void columnSums(float[] g, int n, int cols, int offset) {
-        Arrays.fill(grads, offset, offset + cols, 0f);
-        for (int i = 0; i < n; i++) {
+    private static void columnSums(float[] g, int from, int to, int cols, float[] target, int offset) {
+        for (int i = from; i < to; i++) {
             int row = i * cols;
             for (int j = 0; j < cols; j++) {
-                grads[offset + j] += g[row + j];
+                target[offset + j] += g[row + j];
             }
         }
     }
 
-    private void classTableGradient(float[] g, int n) {
+    private void classTableGradient(float[] g, int from, int to, float[] target) {
         int width = spec.width();
         int table = layout.classTableOffset();
-        Arrays.fill(grads, table, layout.size(), 0f);
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int c = cachedLabels == null ? spec.classCount() : cachedLabels[i];
             int dst = table + c * width;
             for (int j = 0; j < width; j++) {
-                grads[dst + j] += g[i * width + j];
+                target[dst + j] += g[i * width + j];
             }
+        }
+    }
+
+    private void ensurePartials(int shares) {
+        if (partials.length < shares) {
+            partials = new float[shares][params.length];
         }
     }
 

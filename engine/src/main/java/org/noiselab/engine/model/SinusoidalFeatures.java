@@ -35,18 +35,35 @@ final class SinusoidalFeatures {
         return f;
     }
 
-    /** Features of rows {@code start .. start + n} of x into rows {@code 0 .. n} of {@code u}. */
-    void compute(float[] x, float[] logSnr, int start, int n, float[] u) {
+    /**
+     * Features of rows {@code start .. start + n} of x into rows {@code firstRow .. firstRow + n} of {@code u}; with
+     * {@code inputsOnly} the log-SNR features are left out (the caller folds a shared noise level into the bias).
+     */
+    void compute(float[] x, float[] logSnr, int start, int n, float[] u, int firstRow, boolean inputsOnly) {
         for (int i = 0; i < n; i++) {
-            int row = i * featureCount;
+            int row = (firstRow + i) * featureCount;
             int src = (start + i) * dim;
             System.arraycopy(x, src, u, row, dim);
             int at = row + dim;
             for (int j = 0; j < dim; j++) {
                 at = sinCos(x[src + j], inputFrequencies, u, at);
             }
-            sinCos(logSnr[start + i], noiseFrequencies, u, at);
+            if (!inputsOnly) {
+                sinCos(logSnr[start + i], noiseFrequencies, u, at);
+            }
         }
+    }
+
+    /** The log-SNR features of one value ({@code 2 * noiseFrequencies} values). */
+    float[] noiseFeatures(float logSnr) {
+        float[] out = new float[2 * noiseFrequencies.length];
+        sinCos(logSnr, noiseFrequencies, out, 0);
+        return out;
+    }
+
+    /** Number of input-coordinate features (the raw coordinates and their sines and cosines). */
+    int inputFeatureCount() {
+        return dim + 2 * inputFrequencies.length * dim;
     }
 
     /** Writes {@code sin(f v)} then {@code cos(f v)} at {@code at}; returns the next free index. */

@@ -1,0 +1,117 @@
+package org.noiselab.engine.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.kernel.Parallelism;
+import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.MlpDenoiser;
+import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.objective.ObjectiveSpec;
+import org.noiselab.engine.optim.AdamWSpec;
+import org.noiselab.engine.optim.LearningRateSchedule;
+import org.noiselab.engine.sample.DiffusionProblem;
+import org.noiselab.engine.sample.PicardIteration;
+import org.noiselab.engine.sample.PicardSampler;
+import org.noiselab.engine.sample.PicardSpec;
+import org.noiselab.engine.sample.SamplerSpec;
+import org.noiselab.engine.sample.Samplers;
+import org.noiselab.engine.sample.SamplingRequest;
+import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.schedule.ScheduleSpec;
+import org.noiselab.engine.train.RunSeeds;
+import org.noiselab.engine.train.TrainingConfig;
+import org.noiselab.engine.train.TrainingSession;
+import org.noiselab.engine.train.TrainingSetup;
+
+/**
+ * The benchmarks of issue 7, each warmed up and then timed several times: DDPM training of the 3 x 128 MLP on dino at
+ * batch 256 and 4096 (AdamW, float32), DDPM sampling of 1000 and 10,000 points with 1000 steps, and Picard on dino.
+ * Runs on the calling thread with {@link Parallelism} set to the requested kernel threads.
+ *
+ * @param repeats        timed runs per benchmark
+ * @param picardModel    a trained dino checkpoint for the Picard benchmark, or {@code null} to skip it
+ * @param picardSamples  samples of the Picard benchmark
+ */
+public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int picardSamples) {
+
+    /** Runs every benchmark with the given kernel threads, reporting each result as it is done. */
+    public List<BenchResult> run(int threads, Consumer<BenchResult> progress) {
+        int before = Parallelism.threads();
+        Parallelism.setThreads(threads);
+        try {
+            List<BenchResult> out = new ArrayList<>();
+            report(out, progress, training(256, 300, 400, threads));
+            report(out, progress, training(4096, 20, 25, threads));
+            report(out, progress, sampling(1000, threads));
+            report(out, progress, sampling(10_000, threads));
+            if (picardModel != null) {
+                out.addAll(picard(threads));
+                out.subList(out.size() - 2, out.size()).forEach(progress);
+            }
+            return out;
+        } finally {
+            Parallelism.setThreads(before);
+        }
+    }
+
+    private static void report(List<BenchResult> out, Consumer<BenchResult> progress, BenchResult r) {
+        out.add(r);
+        progress.accept(r);
+    }
+
+    /** The benchmark model: defaults of {@link MlpSpec} for 2D (sinusoidal input and log-SNR features). */
+    static TrainingSetup setup(int batch, int steps) {
+        TrainingConfig config = new TrainingConfig(steps, batch, LearningRateSchedule.constant(1e-3),
+                AdamWSpec.DEFAULT, 0.999);
+        return new TrainingSetup("dino", MlpSpec.defaults(2), new ScheduleSpec.LinearBeta(1000, 1e-4, 0.02),
+                new ObjectiveSpec.Ddpm(), config, RunSeeds.from(1));
+    }
+
+    private BenchResult training(int batch, int warmup, int steps, int threads) {
+        double[] runs = new double[repeats];
+        TrainingSession session = TrainingSession.start(setup(batch, warmup + repeats * steps));
+        for (int i = 0; i < warmup; i++) {
+            session.trainStep();
+        }
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                session.trainStep();
+            }
+            runs[r] = steps / ((System.nanoTime() - start) / 1e9);
+        }
+        return new BenchResult("train.batch" + batch, "DDPM training steps/s, 3x128 MLP on dino, batch " + batch,
+                threads, "steps/s", runs);
+    }
+
+    private BenchResult sampling(int n, int threads) {
+        Denoiser model = MlpDenoiser.initialise(MlpSpec.defaults(2), 3);
+        DiffusionProblem problem = new DiffusionProblem(model, NoiseSchedule.linear(1000));
+        Samplers.create(new SamplerSpec.Ddpm(100)).sample(problem, SamplingRequest.of(n, 0));
+        double[] runs = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            Samplers.create(new SamplerSpec.Ddpm(1000)).sample(problem, SamplingRequest.of(n, r));
+            runs[r] = (System.nanoTime() - start) / 1e9;
+        }
+        return new BenchResult("sample.n" + n, "DDPM sampling, " + n + " points x 1000 steps (s)", threads, "s", runs);
+    }
+
+    private List<BenchResult> picard(int threads) {
+        Checkpoint c = picardModel;
+        DiffusionProblem problem = new DiffusionProblem(c.emaDenoiser(), c.schedule());
+        PicardSpec spec = new PicardSpec(c.schedule().steps(), 0, 0.1, PicardSpec.Drift.DDPM);
+        int[] iterations = new int[1];
+        long start = System.nanoTime();
+        new PicardSampler(spec).sample(problem, SamplingRequest.of(picardSamples, 0), new int[0],
+                (PicardIteration it) -> iterations[0] = it.iteration());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String what = "Picard on dino, " + picardSamples + " samples, T = 1000, tol 0.1, no window";
+        return List.of(new BenchResult("picard.iterations", what + ": iterations", threads, "iterations",
+                        new double[] {iterations[0]}),
+                new BenchResult("picard.seconds", what + ": wall time (s)", threads, "s", new double[] {seconds}));
+    }
+}

@@ -1,0 +1,157 @@
+package org.noiselab.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.noiselab.engine.EngineVersion;
+import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.bench.BenchResult;
+import org.noiselab.engine.bench.BenchSuite;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.io.CheckpointIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code noiselab bench}: throughput of training, sampling and Picard, with 1 and 2 kernel threads. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure training and sampling throughput (median of repeated runs after a warm-up) and",
+            "print a table beside the PyTorch figures of issue 7 (same 2-core machine); --json writes every run."})
+final class BenchCommand implements Callable<Integer> {
+
+    /** PyTorch 1.13 on the development machine, from issue 7. */
+    static final Map<String, String> PYTORCH = Map.of("train.batch256", "500-710", "train.batch4096", "53-57",
+            "sample.n1000", "1.3", "sample.n10000", "9.5");
+    static final String SHIPPED_DINO = "org/noiselab/assets/checkpoints/dino-ddpm.nlab";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--threads", paramLabel = "LIST", split = ",", defaultValue = "1,2",
+            description = "Kernel thread counts to measure (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "5", description = "Timed runs per benchmark (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--picard-checkpoint", paramLabel = "FILE",
+            description = "Trained dino checkpoint for the Picard benchmark (default: the shipped one).")
+    Path picardCheckpoint;
+
+    @Option(names = "--picard-samples", paramLabel = "N", defaultValue = "2000", description = "Picard samples (default: ${DEFAULT-VALUE}).")
+    int picardSamples;
+
+    @Option(names = "--skip-picard", description = "Leave the Picard benchmark out.")
+    boolean skipPicard;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write every result as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (repeats < 1 || repeats > 100) {
+            throw new InvalidConfigException("--repeats", repeats, "must lie in 1..100");
+        }
+        for (int t : threads) {
+            if (t < 1 || t > 256) {
+                throw new InvalidConfigException("--threads", t, "must lie in 1..256");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Checkpoint picard = skipPicard ? null : picardModel(out);
+        BenchSuite suite = new BenchSuite(repeats, picard, picardSamples);
+        List<BenchResult> all = new ArrayList<>();
+        for (int t : threads) {
+            out.printf("-- %d kernel thread%s%n", t, t == 1 ? "" : "s");
+            all.addAll(suite.run(t, r -> {
+                out.printf("  %-70s %10.2f %s%n", r.label(), r.median(), r.unit());
+                out.flush();
+            }));
+        }
+        printTable(out, all);
+        if (json != null) {
+            writeJson(all);
+            out.printf("wrote %s%n", json);
+        }
+        return 0;
+    }
+
+    private Checkpoint picardModel(PrintWriter out) throws IOException {
+        if (picardCheckpoint != null) {
+            return CheckpointIO.load(picardCheckpoint);
+        }
+        try (InputStream in = BenchCommand.class.getClassLoader().getResourceAsStream(SHIPPED_DINO)) {
+            if (in == null) {
+                out.println("(no shipped dino checkpoint on the class path: Picard is skipped; use --picard-checkpoint)");
+                return null;
+            }
+            return CheckpointIO.load(in, "dino-ddpm.nlab");
+        }
+    }
+
+    private void printTable(PrintWriter out, List<BenchResult> all) {
+        Map<String, Map<Integer, BenchResult>> byName = new LinkedHashMap<>();
+        for (BenchResult r : all) {
+            byName.computeIfAbsent(r.name(), k -> new LinkedHashMap<>()).put(r.threads(), r);
+        }
+        out.println();
+        StringBuilder header = new StringBuilder(String.format("%-22s", "benchmark"));
+        for (int t : threads) {
+            header.append(String.format("%14s", t + " thread" + (t == 1 ? "" : "s")));
+        }
+        header.append(String.format("%16s", "PyTorch 1.13"));
+        out.println(header);
+        for (Map.Entry<String, Map<Integer, BenchResult>> e : byName.entrySet()) {
+            StringBuilder line = new StringBuilder(String.format("%-22s", e.getKey()));
+            String unit = "";
+            for (int t : threads) {
+                BenchResult r = e.getValue().get(t);
+                line.append(r == null ? String.format("%14s", "-") : String.format("%14.2f", r.median()));
+                unit = r == null ? unit : r.unit();
+            }
+            line.append(String.format("%16s", PYTORCH.getOrDefault(e.getKey(), "-"))).append("  ").append(unit);
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private void writeJson(List<BenchResult> all) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("engineVersion", EngineVersion.get());
+        root.put("measuredAt", Instant.now().toString());
+        ObjectNode machine = root.putObject("machine");
+        machine.put("processors", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        ArrayNode results = root.putArray("results");
+        for (BenchResult r : all) {
+            ObjectNode n = results.addObject();
+            n.put("name", r.name());
+            n.put("label", r.label());
+            n.put("threads", r.threads());
+            n.put("unit", r.unit());
+            n.put("median", r.median());
+            ArrayNode runs = n.putArray("runs");
+            for (double v : r.runs()) {
+                runs.add(v);
+            }
+            if (PYTORCH.containsKey(r.name())) {
+                n.put("pytorchReference", PYTORCH.get(r.name()));
+            }
+        }
+        mapper.writeValue(json.toFile(), root);
+    }
+}
