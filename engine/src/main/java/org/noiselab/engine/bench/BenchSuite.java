@@ -34,8 +34,9 @@ import org.noiselab.engine.train.TrainingSetup;
  * @param repeats        timed runs per benchmark
  * @param picardModel    a trained dino checkpoint for the Picard benchmark, or {@code null} to skip it
  * @param picardSamples  samples of the Picard benchmark
+ * @param smoke          shrink every size (a check that the suite runs, not a measurement)
  */
-public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int picardSamples) {
+public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int picardSamples, boolean smoke) {
 
     /** Runs every benchmark with the given kernel threads, reporting each result as it is done. */
     public List<BenchResult> run(int threads, Consumer<BenchResult> progress) {
@@ -43,10 +44,10 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
         Parallelism.setThreads(threads);
         try {
             List<BenchResult> out = new ArrayList<>();
-            report(out, progress, training(256, 300, 400, threads));
-            report(out, progress, training(4096, 20, 25, threads));
-            report(out, progress, sampling(1000, threads));
-            report(out, progress, sampling(10_000, threads));
+            report(out, progress, training(256, smoke ? 5 : 300, smoke ? 5 : 400, threads));
+            report(out, progress, training(smoke ? 512 : 4096, smoke ? 2 : 20, smoke ? 2 : 25, threads));
+            report(out, progress, sampling(smoke ? 100 : 1000, threads));
+            report(out, progress, sampling(smoke ? 200 : 10_000, threads));
             if (picardModel != null) {
                 out.addAll(picard(threads));
                 out.subList(out.size() - 2, out.size()).forEach(progress);
@@ -90,14 +91,16 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
     private BenchResult sampling(int n, int threads) {
         Denoiser model = MlpDenoiser.initialise(MlpSpec.defaults(2), 3);
         DiffusionProblem problem = new DiffusionProblem(model, NoiseSchedule.linear(1000));
-        Samplers.create(new SamplerSpec.Ddpm(100)).sample(problem, SamplingRequest.of(n, 0));
+        int steps = smoke ? 20 : 1000;
+        Samplers.create(new SamplerSpec.Ddpm(smoke ? 5 : 100)).sample(problem, SamplingRequest.of(n, 0));
         double[] runs = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long start = System.nanoTime();
-            Samplers.create(new SamplerSpec.Ddpm(1000)).sample(problem, SamplingRequest.of(n, r));
+            Samplers.create(new SamplerSpec.Ddpm(steps)).sample(problem, SamplingRequest.of(n, r));
             runs[r] = (System.nanoTime() - start) / 1e9;
         }
-        return new BenchResult("sample.n" + n, "DDPM sampling, " + n + " points x 1000 steps (s)", threads, "s", runs);
+        return new BenchResult("sample.n" + n, "DDPM sampling, " + n + " points x " + steps + " steps (s)", threads,
+                "s", runs);
     }
 
     private List<BenchResult> picard(int threads) {

@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write every result as JSON.")
     Path json;
 
+    @Option(names = "--smoke", hidden = true, description = "Tiny sizes: checks that the suite runs; not a measurement.")
+    boolean smoke;
+
     @Override
     public Integer call() throws IOException {
         if (repeats < 1 || repeats > 100) {
@@ -71,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Checkpoint picard = skipPicard ? null : picardModel(out);
-        BenchSuite suite = new BenchSuite(repeats, picard, picardSamples);
+        BenchSuite suite = new BenchSuite(repeats, picard, picardSamples, smoke);
         List<BenchResult> all = new ArrayList<>();
         for (int t : threads) {
             out.printf("-- %d kernel thread%s%n", t, t == 1 ? "" : "s");

@@ -29,7 +29,7 @@ class NoiseLabCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "datasets", "info"})
+    @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "bench", "datasets", "info"})
     void everyCommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertThat(r.code).isZero();
@@ -105,6 +105,20 @@ class NoiseLabCliTest {
         Result itd = run("train", "--dataset", "gauss1d-two-mode", "--objective", "cdl", "--steps", "10", "--batch",
                 "16", "--width", "8", "--cdl-points", "8", "--eval-samples", "0", "--out", dir.resolve("i.nlab").toString());
         assertThat(itd.code).as(itd.err).isZero();
+    }
+
+    @Test
+    void benchRunsEverySuiteAndWritesJson() throws IOException {
+        Path json = dir.resolve("bench.json");
+        Result r = run("bench", "--smoke", "--repeats", "2", "--threads", "1,2", "--skip-picard", "--json",
+                json.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("train.batch256").contains("sample.n100").contains("PyTorch 1.13");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(tree.get("results")).hasSize(8);
+        assertThat(tree.get("results").get(0).get("runs")).hasSize(2);
+        assertThat(tree.get("results").get(0).get("median").asDouble()).isPositive();
+        assertThat(tree.get("machine").get("processors").asInt()).isPositive();
     }
 
     @Test
