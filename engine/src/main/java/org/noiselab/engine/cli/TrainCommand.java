@@ -116,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N", defaultValue = "0", description = "Progress line every N steps (default: 20 lines per run).")
     int logEvery;
 
+    @Option(names = "--autosave-every", paramLabel = "N", defaultValue = "0",
+            description = "Save the run to --out every N steps (atomically); 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    int autosaveEvery;
+
     @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "2000",
             description = "After training, MMD of N DDPM samples (1000 steps) against N data draws; 0 = skip (default: ${DEFAULT-VALUE}).")
     int evalSamples;
@@ -140,7 +144,12 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             int every = logEvery > 0 ? logEvery : Math.max(1, steps / 20);
-            TrainingOutcome outcome = TrainingLoop.run(session, control, List.of(new ConsoleProgress(outw, every)));
+            List<org.noiselab.engine.train.TrainingListener> listeners = new java.util.ArrayList<>();
+            listeners.add(new ConsoleProgress(outw, every));
+            if (autosaveEvery > 0) {
+                listeners.add(new org.noiselab.engine.io.Autosave(out, autosaveEvery));
+            }
+            TrainingOutcome outcome = TrainingLoop.run(session, control, listeners);
             return finish(session, outcome, outw);
         } finally {
             saved.countDown();
@@ -199,6 +208,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainingSetup setup() {
         ToyDataset d = ToyDatasets.byName(dataset);
+        if (autosaveEvery < 0) {
+            throw new InvalidConfigException("--autosave-every", autosaveEvery, "must be >= 0");
+        }
         if (evalSamples < 0 || evalSamples == 1) {
             throw new InvalidConfigException("--eval-samples", evalSamples, "must be 0 or at least 2");
         }

@@ -37,10 +37,15 @@ import org.noiselab.engine.train.TrainingState;
  * ({@code weights}: the trained parameters, {@code ema}: their moving average, {@code training}: AdamW moments and the
  * loss history). The manifest records the full setup, provenance, and every tensor's file, shape and SHA-256.
  *
- * <p>Saving is atomic: the zip is written to a temporary file in the target directory, forced to disk, then renamed
- * over the target, so a crash leaves either the old file or the new one. Loading never executes anything: entry
- * names are a fixed set, sizes are bounded while decompressing (zip bombs stop early), every manifest field is
- * checked, and every tensor's shape and checksum must match.
+ * <p>Saving is atomic: the zip is written to a temporary file in the target directory, forced to disk, renamed over
+ * the target and the directory forced, so a crash leaves either the old file or the new one; the same manifest is
+ * also written beside the checkpoint as {@code NAME.manifest.json} (the run's provenance, enough to replay it).
+ *
+ * <p>Loading never executes anything and bounds every allocation: {@code manifest.json} must be the first entry (at
+ * most 1 MiB); from its declared architecture and step the exact size of each tensor file is known, and no entry may
+ * decompress to more than that plus 1 MiB of header (so a zip bomb stops there, and no entry ever exceeds
+ * {@link #MAX_ENTRY_BYTES}); entry names are a fixed set (no paths); every manifest field is checked; every tensor's
+ * dtype, shape and SHA-256 must match before any parameter vector is allocated.
  */
 public final class CheckpointIO {
 
@@ -48,8 +53,12 @@ public final class CheckpointIO {
     public static final String FORMAT = "noiselab-checkpoint";
     /** The current format version. */
     public static final int FORMAT_VERSION = 1;
-    /** Largest decompressed entry accepted. */
-    public static final long MAX_ENTRY_BYTES = 512L << 20;
+    /** Largest decompressed entry accepted, whatever the manifest declares. */
+    public static final long MAX_ENTRY_BYTES = 256L << 20;
+    /** Room for a safetensors header beyond the declared tensor bytes. */
+    static final long HEADER_SLACK = 1L << 20;
+    /** Suffix of the manifest written beside each checkpoint. */
+    public static final String MANIFEST_SUFFIX = ".manifest.json";
     /** Largest manifest accepted. */
     public static final long MAX_MANIFEST_BYTES = 1L << 20;
 
@@ -76,6 +85,8 @@ public final class CheckpointIO {
         manifest.put("createdAt", checkpoint.createdAt().toString());
         ManifestCodec.writeSetup(checkpoint.setup(), manifest);
         manifest.put("step", checkpoint.state().step());
+        manifest.put("lossHistorySha256", sha256(Tensor.vector(checkpoint.state().lossHistory())));
+        manifest.put("kernelThreads", org.noiselab.engine.kernel.Parallelism.threads());
         ObjectNode metrics = manifest.putObject("metrics");
         checkpoint.metrics().forEach(metrics::put);
         ArrayNode tensorList = manifest.putArray("tensors");
@@ -90,9 +101,64 @@ public final class CheckpointIO {
         addFile(files, tensorList, TRAINING, training);
 
         Map<String, byte[]> ordered = new LinkedHashMap<>();
-        ordered.put(MANIFEST, JSON.writeValueAsBytes(manifest));
+        byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+        ordered.put(MANIFEST, manifestBytes);
         ordered.putAll(files);
-        writeAtomically(file, ordered);
+        writeAtomically(file, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+            }
+        });
+        writeAtomically(sidecar(file), out -> out.write(manifestBytes));
+    }
+
+    /**
+     * What a manifest records about a run, read from a checkpoint's sidecar {@code .manifest.json}: enough to retrain
+     * the same model.
+     *
+     * @param setup             the full setup
+     * @param step              steps trained
+     * @param lossHistorySha256 SHA-256 of the little-endian float32 loss of every step
+     * @param kernelThreads     kernel threads the run used (the summation order of its gradients), or 0 if unknown
+     */
+    public record RunManifest(TrainingSetup setup, int step, String lossHistorySha256, int kernelThreads) {
+    }
+
+    /** Reads and validates a manifest JSON file (a checkpoint's sidecar). */
+    public static RunManifest readManifest(Path file) throws IOException {
+        String source = file.getFileName().toString();
+        if (Files.size(file) > MAX_MANIFEST_BYTES) {
+            throw new CheckpointFormatException(source + ": larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        JsonFields root = manifestFields(Files.readAllBytes(file), source);
+        TrainingSetup setup = ManifestCodec.readSetup(root);
+        int threads = root.has("kernelThreads") ? root.integer("kernelThreads") : 0;
+        return new RunManifest(setup, root.integer("step"), root.text("lossHistorySha256"), threads);
+    }
+
+    /** SHA-256 of a loss history, as recorded in manifests. */
+    public static String lossHistorySha256(float[] losses) {
+        return sha256(Tensor.vector(losses));
+    }
+
+    /** The kernel threads recorded in a checkpoint file's manifest, or 0 when not recorded. */
+    public static int kernelThreads(Path checkpoint) throws IOException {
+        Path side = sidecar(checkpoint);
+        if (Files.exists(side)) {
+            return readManifest(side).kernelThreads();
+        }
+        return 0;
+    }
+
+    /** The manifest written beside a checkpoint: {@code NAME.manifest.json}. */
+    public static Path sidecar(Path checkpoint) {
+        String name = checkpoint.getFileName().toString();
+        String stem = name.endsWith(".nlab") ? name.substring(0, name.length() - 5) : name;
+        return checkpoint.toAbsolutePath().resolveSibling(stem + MANIFEST_SUFFIX);
     }
 
     /** A checkpoint of a finished or running session, stamped now with this engine's version. */
@@ -115,20 +181,22 @@ public final class CheckpointIO {
         files.put(name, Safetensors.write(tensors, Map.of("format", "pt")));
     }
 
-    private static void writeAtomically(Path file, Map<String, byte[]> entries) throws IOException {
+    @FunctionalInterface
+    private interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Temp file, write, fsync, rename over the target, fsync the directory; stale temp files of the target go. */
+    private static void writeAtomically(Path file, Writer writer) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        String prefix = "." + target.getFileName() + ".";
+        Path tmp = dir.resolve(prefix + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-                 ZipOutputStream zip = new ZipOutputStream(raw)) {
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey()));
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
+                    StandardOpenOption.WRITE)) {
+                writer.write(raw);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -138,8 +206,34 @@ public final class CheckpointIO {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+        removeStaleTemporaries(dir, prefix);
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform can sync a directory; the rename itself is still atomic
+        }
+    }
+
+    /** Temporaries left by a process killed mid-save (never a complete checkpoint: the rename had not happened). */
+    private static void removeStaleTemporaries(Path dir, String prefix) {
+        try (var files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".tmp"))
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                        } catch (IOException e) {
+                            // another process may be saving right now
+                        }
+                    });
+        } catch (IOException e) {
+            // best effort
         }
     }
 
@@ -166,6 +260,7 @@ public final class CheckpointIO {
 
     private static Map<String, byte[]> readEntries(InputStream in, String source) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
+        Map<String, Long> limits = null;
         try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
@@ -177,8 +272,15 @@ public final class CheckpointIO {
                 if (entries.containsKey(name)) {
                     throw new CheckpointFormatException(source + ": entry '" + name + "' appears twice");
                 }
-                long limit = MANIFEST.equals(name) ? MAX_MANIFEST_BYTES : MAX_ENTRY_BYTES;
+                if (entries.isEmpty() && !MANIFEST.equals(name)) {
+                    throw new CheckpointFormatException(source + ": the first entry must be " + MANIFEST + ", found '"
+                            + name + "'");
+                }
+                long limit = MANIFEST.equals(name) ? MAX_MANIFEST_BYTES : limits.get(name);
                 entries.put(name, readBounded(zip, limit, source + "/" + name));
+                if (MANIFEST.equals(name)) {
+                    limits = entryLimits(entries.get(MANIFEST), source);
+                }
             }
         } catch (ZipException e) {
             throw new CheckpointFormatException(source + ": not a readable zip file (" + e.getMessage() + ")", e);
@@ -194,6 +296,36 @@ public final class CheckpointIO {
             }
         }
         return entries;
+    }
+
+    /** The most bytes each tensor file may hold, from the manifest's declared architecture and step. */
+    private static Map<String, Long> entryLimits(byte[] manifest, String source) {
+        JsonFields root = manifestFields(manifest, source);
+        long params = ManifestCodec.readSetup(root).model().parameterCount();
+        long step = Math.max(0, root.integer("step"));
+        long weights = Math.min(MAX_ENTRY_BYTES, 4 * params + HEADER_SLACK);
+        long training = Math.min(MAX_ENTRY_BYTES, 4 * (2 * params + step) + HEADER_SLACK);
+        return Map.of(WEIGHTS, weights, EMA, weights, TRAINING, training);
+    }
+
+    private static JsonFields manifestFields(byte[] manifest, String source) {
+        String where = source + "/" + MANIFEST;
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(manifest);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(where + ": not valid JSON (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ")");
+        }
+        JsonFields root = new JsonFields(tree, "", where);
+        if (!FORMAT.equals(root.text("format"))) {
+            throw root.fail("format", "is not '" + FORMAT + "'");
+        }
+        int version = root.integer("formatVersion");
+        if (version != FORMAT_VERSION) {
+            throw root.fail("formatVersion", "is " + version + "; this engine reads version " + FORMAT_VERSION);
+        }
+        return root;
     }
 
     private static byte[] readBounded(InputStream in, long limit, String where) throws IOException {
@@ -214,21 +346,8 @@ public final class CheckpointIO {
 
     private static Checkpoint decode(Map<String, byte[]> entries, String source) {
         String where = source + "/" + MANIFEST;
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(entries.get(MANIFEST));
-        } catch (IOException e) {
-            throw new CheckpointFormatException(where + ": not valid JSON (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")");
-        }
-        JsonFields root = new JsonFields(tree, "", where);
-        if (!FORMAT.equals(root.text("format"))) {
-            throw root.fail("format", "is not '" + FORMAT + "'");
-        }
-        int version = root.integer("formatVersion");
-        if (version != FORMAT_VERSION) {
-            throw root.fail("formatVersion", "is " + version + "; this engine reads version " + FORMAT_VERSION);
-        }
+        JsonFields root = manifestFields(entries.get(MANIFEST), source);
+        JsonNode tree = root.node();
         TrainingSetup setup = ManifestCodec.readSetup(root);
         int step = root.integer("step");
         if (step < 0 || step > setup.config().steps()) {
@@ -255,6 +374,9 @@ public final class CheckpointIO {
         float[] m1 = vector(training, "adam.m", params.length, source + "/" + TRAINING);
         float[] m2 = vector(training, "adam.v", params.length, source + "/" + TRAINING);
         float[] losses = vector(training, "loss_history", step, source + "/" + TRAINING);
+        if (root.has("lossHistorySha256") && !sha256(Tensor.vector(losses)).equals(root.text("lossHistorySha256"))) {
+            throw root.fail("lossHistorySha256", "does not match the stored loss history");
+        }
         return new Checkpoint(setup, new TrainingState(step, params, ema, m1, m2, losses), root.text("engineVersion"),
                 createdAt, metrics);
     }

@@ -22,6 +22,10 @@ final class JsonFields {
         this.source = source;
     }
 
+    JsonNode node() {
+        return node;
+    }
+
     JsonFields object(String name) {
         return new JsonFields(node.get(name), qualified(name), source);
     }

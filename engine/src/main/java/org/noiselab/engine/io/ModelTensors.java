@@ -50,20 +50,24 @@ public final class ModelTensors {
     public static float[] fromTensors(ModelSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
         MlpSpec mlp = (MlpSpec) spec;
         MlpLayout layout = new MlpLayout(mlp);
-        float[] params = new float[layout.size()];
-        for (int l = 0; l < layout.layers(); l++) {
-            int in = mlp.layerInput(l);
-            int o = mlp.layerOutput(l);
-            float[] w = require(tensors, prefix + "layers." + l + ".weight", new long[] {o, in}, source);
-            float[] internal = new float[in * o];
-            VectorGemm.transpose(w, 0, o, in, internal);
-            System.arraycopy(internal, 0, params, layout.weightOffset(l), internal.length);
-            float[] b = require(tensors, prefix + "layers." + l + ".bias", new long[] {o}, source);
-            System.arraycopy(b, 0, params, layout.biasOffset(l), o);
+        int layers = layout.layers();
+        float[][] weights = new float[layers][];
+        float[][] biases = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            weights[l] = require(tensors, prefix + "layers." + l + ".weight",
+                    new long[] {mlp.layerOutput(l), mlp.layerInput(l)}, source);
+            biases[l] = require(tensors, prefix + "layers." + l + ".bias", new long[] {mlp.layerOutput(l)}, source);
         }
-        if (mlp.classCount() > 0) {
-            float[] table = require(tensors, prefix + "class_embedding.weight",
-                    new long[] {mlp.classCount() + 1, mlp.width()}, source);
+        float[] table = mlp.classCount() == 0 ? null : require(tensors, prefix + "class_embedding.weight",
+                new long[] {mlp.classCount() + 1, mlp.width()}, source);
+        // every tensor is present with its exact shape, so this allocation is bounded by what the file holds
+        float[] params = new float[layout.size()];
+        for (int l = 0; l < layers; l++) {
+            VectorGemm.transpose(weights[l], 0, mlp.layerOutput(l), mlp.layerInput(l), params,
+                    layout.weightOffset(l));
+            System.arraycopy(biases[l], 0, params, layout.biasOffset(l), biases[l].length);
+        }
+        if (table != null) {
             System.arraycopy(table, 0, params, layout.classTableOffset(), table.length);
         }
         return params;

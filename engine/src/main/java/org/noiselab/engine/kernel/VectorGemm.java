@@ -1,7 +1,6 @@
 package org.noiselab.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -185,6 +184,7 @@ public final class VectorGemm {
     private static void dotProducts(float[] a, int aOffset, int rs, float[] b, int bOffset, int k, int m, float[] c,
                                     int cOffset, int rowFrom, int rowTo, boolean acc, float[] bias, int biasOffset) {
         float[] bt = new float[m * k];
+        float[] lanes = VectorMath.scratch();
         transpose(b, bOffset, k, m, bt);
         int vk = k - k % L;
         for (int r = rowFrom; r < rowTo; r++) {
@@ -195,7 +195,8 @@ public final class VectorGemm {
                 for (int q = 0; q < vk; q += L) {
                     sum = FloatVector.fromArray(S, a, ar + q).fma(FloatVector.fromArray(S, bt, bj + q), sum);
                 }
-                float s = sum.reduceLanes(VectorOperators.ADD);
+                sum.intoArray(lanes, 0);
+                float s = VectorMath.sumLanes(lanes);
                 for (int q = vk; q < k; q++) {
                     s += a[ar + q] * bt[bj + q];
                 }

@@ -1,10 +1,9 @@
 package org.noiselab.engine.metric;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.kernel.VectorMath;
 
 /**
  * Maximum mean discrepancy exactly as the CDL reference code computes it, so numbers compare with the paper's: kernel
@@ -54,30 +53,40 @@ public final class Mmd {
         return 1 / Math.sqrt(2 * Math.PI * bandwidth);
     }
 
-    /** {@code sum_{i, j} k(a_i, b_j)} without the normalising constant applied until the end. */
+    /** {@code sum_{i, j} k(a_i, b_j)}; b is padded to whole vectors and the padding weighted by zero. */
     private static double kernelSum(float[][] a, int na, float[][] b, int nb, double bandwidth) {
         float negInvTwoBw = (float) (-1 / (2 * bandwidth));
         int dim = a.length;
+        int padded = b[0].length;
+        float[] weight = new float[padded];
+        java.util.Arrays.fill(weight, 0, nb, 1f);
+        float[] row = new float[padded];
+        float[] lanes = VectorMath.scratch();
         double total = 0;
         for (int i = 0; i < na; i++) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < nb; j += S.length()) {
-                VectorMask<Float> mask = S.indexInRange(j, nb);
+            for (int j = 0; j < padded; j += S.length()) {
                 FloatVector dist = FloatVector.zero(S);
                 for (int d = 0; d < dim; d++) {
-                    FloatVector diff = FloatVector.fromArray(S, b[d], j, mask).sub(a[d][i]);
+                    FloatVector diff = FloatVector.fromArray(S, b[d], j).sub(a[d][i]);
                     dist = diff.fma(diff, dist);
                 }
-                FloatVector k = dist.mul(negInvTwoBw).lanewise(VectorOperators.EXP);
-                acc = acc.add(k, mask);
+                dist.intoArray(row, j);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            VectorMath.expScaled(row, negInvTwoBw, row, 0, padded);
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < padded; j += S.length()) {
+                acc = FloatVector.fromArray(S, row, j).fma(FloatVector.fromArray(S, weight, j), acc);
+            }
+            acc.intoArray(lanes, 0);
+            total += VectorMath.sumLanes(lanes);
         }
         return total * diagonal(bandwidth);
     }
 
+    /** Dimension-major copies, each padded with zeros to a whole number of vectors. */
     private static float[][] byDimension(float[] points, int n, int dim) {
-        float[][] out = new float[dim][n];
+        int padded = (n + S.length() - 1) / S.length() * S.length();
+        float[][] out = new float[dim][padded];
         for (int i = 0; i < n; i++) {
             for (int d = 0; d < dim; d++) {
                 out[d][i] = points[i * dim + d];

@@ -3,9 +3,11 @@ package org.noiselab.engine.model;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.noiselab.engine.kernel.VectorMath;
 
 /**
- * Hidden-layer non-linearities with their first derivatives, applied in place over float ranges with the Vector API.
+ * Hidden-layer non-linearities with their first derivatives, applied in place over float ranges with the Vector API
+ * (transcendentals from {@link VectorMath}, so results do not depend on the JIT's state).
  *
  * <ul>
  *   <li>{@code RELU}: {@code max(z, 0)};</li>
@@ -50,61 +52,121 @@ public enum Activation {
         };
     }
 
-    /** {@code h[i] = act(z[i])} for i in {@code [from, to)}. */
-    public void forward(float[] z, float[] h, int from, int to) {
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        for (; i < upper; i += S.length()) {
-            forward(FloatVector.fromArray(S, z, i)).intoArray(h, i);
+    /**
+     * {@code h[i] = act(z[i])} for i in {@code [from, to)}; {@code scratch} (at least {@code to} long) holds
+     * intermediates at the same indices.
+     */
+    public void forward(float[] z, float[] h, int from, int to, float[] scratch) {
+        int upper = from + (to - from) / S.length() * S.length();
+        if (upper > from) {
+            forwardVectors(z, h, from, upper, scratch);
         }
-        for (; i < to; i++) {
-            h[i] = (float) apply(z[i]);
-        }
-    }
-
-    /** {@code g[i] *= act'(z[i])} for i in {@code [from, to)}: turns a gradient w.r.t. outputs into one w.r.t. inputs. */
-    public void multiplyByDerivative(float[] z, float[] g, int from, int to) {
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        for (; i < upper; i += S.length()) {
-            FloatVector gz = FloatVector.fromArray(S, g, i);
-            gz.mul(derivative(FloatVector.fromArray(S, z, i))).intoArray(g, i);
-        }
-        for (; i < to; i++) {
-            g[i] = (float) (g[i] * derivative(z[i]));
+        if (upper < to) {
+            float[] pz = new float[S.length()];
+            float[] ph = new float[S.length()];
+            System.arraycopy(z, upper, pz, 0, to - upper);
+            forwardVectors(pz, ph, 0, S.length(), new float[S.length()]);
+            System.arraycopy(ph, 0, h, upper, to - upper);
         }
     }
 
-    private FloatVector forward(FloatVector z) {
-        return switch (this) {
-            case RELU -> z.max(0f);
-            case SILU -> z.div(z.neg().lanewise(VectorOperators.EXP).add(1f));
-            case GELU -> {
-                FloatVector u = z.mul(z).mul(GELU_A).add(1f).mul(z).mul(GELU_C);
-                yield z.mul(0.5f).mul(u.lanewise(VectorOperators.TANH).add(1f));
+    /**
+     * {@code g[i] *= act'(z[i])} for i in {@code [from, to)}: turns a gradient w.r.t. outputs into one w.r.t. inputs.
+     * {@code scratch} (at least {@code to} long) holds intermediates at the same indices.
+     */
+    public void multiplyByDerivative(float[] z, float[] g, int from, int to, float[] scratch) {
+        int upper = from + (to - from) / S.length() * S.length();
+        if (upper > from) {
+            derivativeVectors(z, g, from, upper, scratch);
+        }
+        if (upper < to) {
+            float[] pz = new float[S.length()];
+            float[] pg = new float[S.length()];
+            System.arraycopy(z, upper, pz, 0, to - upper);
+            System.arraycopy(g, upper, pg, 0, to - upper);
+            derivativeVectors(pz, pg, 0, S.length(), new float[S.length()]);
+            System.arraycopy(pg, 0, g, upper, to - upper);
+        }
+    }
+
+    /** {@code tanh} of the GELU argument, or of z itself, into {@code out} (via {@code 1 - 2 / (e^{2u} + 1)}). */
+    private void tanhOf(float[] z, float[] out, int from, int to) {
+        if (this == GELU) {
+            for (int i = from; i < to; i += S.length()) {
+                FloatVector v = FloatVector.fromArray(S, z, i);
+                v.mul(v).mul(GELU_A).add(1f).mul(v).mul(GELU_C).intoArray(out, i);
             }
-            case TANH -> z.lanewise(VectorOperators.TANH);
-        };
+            VectorMath.expScaled(out, 2f, out, from, to);
+        } else {
+            VectorMath.expScaled(z, 2f, out, from, to);
+        }
+        for (int i = from; i < to; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, out, i);
+            FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f))).intoArray(out, i);
+        }
     }
 
-    private FloatVector derivative(FloatVector z) {
-        return switch (this) {
-            case RELU -> FloatVector.zero(S).blend(1f, z.compare(VectorOperators.GT, 0f));
+    private void forwardVectors(float[] z, float[] h, int from, int to, float[] scratch) {
+        switch (this) {
+            case RELU -> {
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(h, i);
+                }
+            }
             case SILU -> {
-                FloatVector s = FloatVector.broadcast(S, 1f).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
-                yield s.mul(z.mul(s.neg().add(1f)).add(1f));
+                VectorMath.expScaled(z, -1f, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    v.div(FloatVector.fromArray(S, scratch, i).add(1f)).intoArray(h, i);
+                }
             }
             case GELU -> {
-                FloatVector z2 = z.mul(z);
-                FloatVector th = z2.mul(GELU_A).add(1f).mul(z).mul(GELU_C).lanewise(VectorOperators.TANH);
-                FloatVector left = th.add(1f).mul(0.5f);
-                FloatVector right = z.mul(0.5f).mul(th.mul(th).neg().add(1f)).mul(GELU_C).mul(z2.mul(3 * GELU_A).add(1f));
-                yield left.add(right);
+                tanhOf(z, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    v.mul(0.5f).mul(FloatVector.fromArray(S, scratch, i).add(1f)).intoArray(h, i);
+                }
+            }
+            case TANH -> tanhOf(z, h, from, to);
+        }
+    }
+
+    private void derivativeVectors(float[] z, float[] g, int from, int to, float[] scratch) {
+        switch (this) {
+            case RELU -> {
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector gv = FloatVector.fromArray(S, g, i);
+                    gv.blend(0f, FloatVector.fromArray(S, z, i).compare(VectorOperators.LE, 0f)).intoArray(g, i);
+                }
+            }
+            case SILU -> {
+                VectorMath.expScaled(z, -1f, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    FloatVector s = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, scratch, i).add(1f));
+                    FloatVector d = s.mul(v.mul(FloatVector.broadcast(S, 1f).sub(s)).add(1f));
+                    FloatVector.fromArray(S, g, i).mul(d).intoArray(g, i);
+                }
+            }
+            case GELU -> {
+                tanhOf(z, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    FloatVector th = FloatVector.fromArray(S, scratch, i);
+                    FloatVector left = th.add(1f).mul(0.5f);
+                    FloatVector right = v.mul(0.5f).mul(FloatVector.broadcast(S, 1f).sub(th.mul(th))).mul(GELU_C)
+                            .mul(v.mul(v).mul(3 * GELU_A).add(1f));
+                    FloatVector.fromArray(S, g, i).mul(left.add(right)).intoArray(g, i);
+                }
             }
             case TANH -> {
-                FloatVector th = z.lanewise(VectorOperators.TANH);
-                yield th.mul(th).neg().add(1f);
+                tanhOf(z, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector th = FloatVector.fromArray(S, scratch, i);
+                    FloatVector.fromArray(S, g, i).mul(FloatVector.broadcast(S, 1f).sub(th.mul(th))).intoArray(g, i);
+                }
             }
-        };
+        }
     }
 }

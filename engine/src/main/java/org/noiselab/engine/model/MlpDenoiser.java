@@ -39,6 +39,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
     private float[][] h = new float[0][];
     private float[] gradA = new float[0];
     private float[] gradB = new float[0];
+    private float[] activationScratch = new float[0];
     private float[][] narrowScratch = new float[0][];
     private float @Nullable [] foldedBias;
     private float[][] partials = new float[0][];
@@ -197,7 +198,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
             if (l == 0 && spec.classCount() > 0) {
                 addClassVectors(labels, start, from, to);
             }
-            spec.activation().forward(z[l], h[l], from * width, to * width);
+            spec.activation().forward(z[l], h[l], from * width, to * width, activationScratch);
         }
         int last = spec.depth();
         VectorGemm.multiply(h[last - 1], 0, width, 1, params, layout.weightOffset(last), width, spec.dim(), out,
@@ -260,7 +261,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
         VectorGemm.multiply(gradOut, 0, spec.dim(), 1, transposed[last], 0, spec.dim(), width, g, 0, from, to, false,
                 null, 0);
         for (int l = last - 1; l >= 0; l--) {
-            spec.activation().multiplyByDerivative(z[l], g, from * width, to * width);
+            spec.activation().multiplyByDerivative(z[l], g, from * width, to * width, activationScratch);
             float[] in = l == 0 ? u : h[l - 1];
             int inDim = spec.layerInput(l);
             weightGradient(in, inDim, g, width, from, to, target, layout.weightOffset(l), share);
@@ -354,6 +355,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
         h = new float[spec.depth()][n * width];
         gradA = new float[n * width];
         gradB = new float[n * width];
+        activationScratch = new float[n * width];
     }
 
     private void checkShapes(float[] x, float[] logSnr, int @Nullable [] labels, int n, float[] out) {

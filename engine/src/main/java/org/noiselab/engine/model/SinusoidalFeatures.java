@@ -1,8 +1,6 @@
 package org.noiselab.engine.model;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import org.noiselab.engine.kernel.VectorMath;
 
 /**
  * The fixed input features of an {@link MlpSpec}: per row {@code [x_1..x_d, sin(f x_1), cos(f x_1), ...,
@@ -11,18 +9,27 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SinusoidalFeatures {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
     private final int dim;
     private final int featureCount;
     private final float[] inputFrequencies;
     private final float[] noiseFrequencies;
+    private final int inputCount;
+    private final int noiseCount;
+    private final float[] scratch = VectorMath.scratch();
 
     SinusoidalFeatures(MlpSpec spec) {
         this.dim = spec.dim();
         this.featureCount = spec.featureCount();
-        this.inputFrequencies = frequencies(spec.inputFrequencies(), spec.inputScale());
-        this.noiseFrequencies = frequencies(spec.noiseFrequencies(), spec.noiseScale());
+        this.inputCount = spec.inputFrequencies();
+        this.noiseCount = spec.noiseFrequencies();
+        this.inputFrequencies = padded(frequencies(inputCount, spec.inputScale()));
+        this.noiseFrequencies = padded(frequencies(noiseCount, spec.noiseScale()));
+    }
+
+    /** A copy padded with zeros to whole vectors (the kernel reads whole vectors). */
+    private static float[] padded(float[] f) {
+        int l = VectorMath.lanes();
+        return java.util.Arrays.copyOf(f, Math.max(l, (f.length + l - 1) / l * l));
     }
 
     /** {@code f_k = scale * 10000^(-k / (count - 1))}, highest first. */
@@ -46,41 +53,29 @@ final class SinusoidalFeatures {
             System.arraycopy(x, src, u, row, dim);
             int at = row + dim;
             for (int j = 0; j < dim; j++) {
-                at = sinCos(x[src + j], inputFrequencies, u, at);
+                at = sinCos(x[src + j], inputFrequencies, inputCount, u, at);
             }
             if (!inputsOnly) {
-                sinCos(logSnr[start + i], noiseFrequencies, u, at);
+                sinCos(logSnr[start + i], noiseFrequencies, noiseCount, u, at);
             }
         }
     }
 
     /** The log-SNR features of one value ({@code 2 * noiseFrequencies} values). */
     float[] noiseFeatures(float logSnr) {
-        float[] out = new float[2 * noiseFrequencies.length];
-        sinCos(logSnr, noiseFrequencies, out, 0);
+        float[] out = new float[2 * noiseCount];
+        sinCos(logSnr, noiseFrequencies, noiseCount, out, 0);
         return out;
     }
 
     /** Number of input-coordinate features (the raw coordinates and their sines and cosines). */
     int inputFeatureCount() {
-        return dim + 2 * inputFrequencies.length * dim;
+        return dim + 2 * inputCount * dim;
     }
 
     /** Writes {@code sin(f v)} then {@code cos(f v)} at {@code at}; returns the next free index. */
-    private static int sinCos(float v, float[] f, float[] u, int at) {
-        int count = f.length;
-        int k = 0;
-        int upper = S.loopBound(count);
-        for (; k < upper; k += S.length()) {
-            FloatVector phase = FloatVector.fromArray(S, f, k).mul(v);
-            phase.lanewise(VectorOperators.SIN).intoArray(u, at + k);
-            phase.lanewise(VectorOperators.COS).intoArray(u, at + count + k);
-        }
-        for (; k < count; k++) {
-            double phase = (double) f[k] * v;
-            u[at + k] = (float) Math.sin(phase);
-            u[at + count + k] = (float) Math.cos(phase);
-        }
+    private int sinCos(float v, float[] f, int count, float[] u, int at) {
+        VectorMath.sinCos(f, count, v, u, at, at + count, scratch);
         return at + 2 * count;
     }
 }

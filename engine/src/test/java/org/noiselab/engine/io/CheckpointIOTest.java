@@ -53,8 +53,10 @@ class CheckpointIOTest {
         assertThat(back.metrics()).isEqualTo(c.metrics());
         assertThat(back.createdAt()).isEqualTo(c.createdAt());
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("run.nlab");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("run.nlab",
+                    "run.manifest.json");
         }
+        assertThat(Files.readAllBytes(dir.resolve("run.manifest.json"))).isEqualTo(entries(file).get("manifest.json"));
     }
 
     @Test
