@@ -57,6 +57,8 @@ public final class CheckpointIO {
     public static final long MAX_ENTRY_BYTES = 256L << 20;
     /** Room for a safetensors header beyond the declared tensor bytes. */
     static final long HEADER_SLACK = 1L << 20;
+    /** The manifest field holding the SHA-256 of the rest of the manifest, in compact canonical JSON. */
+    static final String MANIFEST_DIGEST = "manifestSha256";
     /** Suffix of the manifest written beside each checkpoint. */
     public static final String MANIFEST_SUFFIX = ".manifest.json";
     /** Largest manifest accepted. */
@@ -70,7 +72,10 @@ public final class CheckpointIO {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final ObjectMapper COMPACT = new ObjectMapper();
 
     private CheckpointIO() {
     }
@@ -100,6 +105,7 @@ public final class CheckpointIO {
         training.put("loss_history", Tensor.vector(state.lossHistory()));
         addFile(files, tensorList, TRAINING, training);
 
+        manifest.put(MANIFEST_DIGEST, manifestDigest(manifest));
         Map<String, byte[]> ordered = new LinkedHashMap<>();
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         ordered.put(MANIFEST, manifestBytes);
@@ -325,7 +331,24 @@ public final class CheckpointIO {
         if (version != FORMAT_VERSION) {
             throw root.fail("formatVersion", "is " + version + "; this engine reads version " + FORMAT_VERSION);
         }
+        String digest = root.text(MANIFEST_DIGEST);
+        if (!digest.equals(manifestDigest((ObjectNode) tree))) {
+            throw root.fail(MANIFEST_DIGEST, "does not match the manifest (it was edited or corrupted)");
+        }
         return root;
+    }
+
+    /** SHA-256 of the manifest without its digest field, as compact JSON (whitespace does not matter). */
+    static String manifestDigest(ObjectNode manifest) {
+        ObjectNode copy = manifest.deepCopy();
+        copy.remove(MANIFEST_DIGEST);
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(COMPACT.writeValueAsBytes(copy));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] readBounded(InputStream in, long limit, String where) throws IOException {

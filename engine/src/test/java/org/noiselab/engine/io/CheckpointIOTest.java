@@ -107,8 +107,17 @@ class CheckpointIOTest {
 
         CheckpointIO.save(trained(), file);
         e = entries(file);
-        e.put("manifest.json", new String(e.get("manifest.json"), StandardCharsets.UTF_8)
-                .replace("\"width\" : 32", "\"width\" : \"wide\"").getBytes(StandardCharsets.UTF_8));
+        String edited = new String(e.get("manifest.json"), StandardCharsets.UTF_8).replace("\"width\" : 32",
+                "\"width\" : \"wide\"");
+        e.put("manifest.json", edited.getBytes(StandardCharsets.UTF_8));
+        rewrite(file, e);
+        assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("manifestSha256 does not match");
+
+        // with a consistent digest (a file from another tool), the field itself is checked
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(edited);
+        tree.put("manifestSha256", CheckpointIO.manifestDigest(tree));
+        e.put("manifest.json", tree.toString().getBytes(StandardCharsets.UTF_8));
         rewrite(file, e);
         assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("model.width must be an integer");
     }
