@@ -13,6 +13,9 @@ public final class DefaultRun {
     public static final String GAUSS_1D = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-ddpm.nlab";
     /** Resource of the pretrained dino. */
     public static final String DINO = "/org/noiselab/assets/checkpoints/dino-ddpm.nlab";
+    /** The same models trained with ITD + the contrastive diffusion loss. */
+    public static final String GAUSS_1D_CDL = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-cdl.nlab";
+    public static final String DINO_CDL = "/org/noiselab/assets/checkpoints/dino-cdl.nlab";
 
     /** A shipped checkpoint and the name people see. */
     public record Shipped(String label, String resource) {
@@ -24,7 +27,8 @@ public final class DefaultRun {
 
     /** The shipped checkpoints, in menu order. */
     public static final java.util.List<Shipped> SHIPPED = java.util.List.of(
-            new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO));
+            new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO),
+            new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL), new Shipped("Dino (CDL)", DINO_CDL));
 
     private DefaultRun() {
     }

@@ -33,6 +33,11 @@ public final class RunStore {
         return home;
     }
 
+    /** Where a training run of this setup is autosaved: {@code autosave/DATASET-OBJECTIVE.nlab}. */
+    public Path autosaveFile(org.noiselab.engine.train.TrainingSetup setup) {
+        return home.resolve("autosave").resolve(setup.dataset() + "-" + setup.objective().kind() + ".nlab");
+    }
+
     /** Saves a checkpoint under a fresh, timestamped name and returns its path. */
     public Path keep(Checkpoint checkpoint) throws IOException {
         Path dir = home.resolve("runs");

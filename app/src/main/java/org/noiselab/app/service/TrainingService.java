@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.noiselab.app.inject.UiThread;
+import org.noiselab.engine.io.Autosave;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.train.StepReport;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * from any thread and return futures; listeners receive coalesced {@link TrainingSnapshot}s on the UI thread (about
  * 15 per second while training, never one per step).
  *
+ * <p>While training, the run is saved atomically every {@value #AUTOSAVE_EVERY} steps to the run store's autosave
+ * file, so a crash loses at most that many steps.
+ *
  * <p>Pausing ends the current training loop between steps (so saving, stepping or opening can use the thread);
  * playing starts a new loop on the same session. A run that would be replaced (new run, reset, open, exit) while it
  * holds unsaved steps is first kept in the {@link RunStore}.
@@ -39,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainingService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingService.class);
+    /** While training, the run is also saved to the run store's autosave file every this many steps. */
+    static final int AUTOSAVE_EVERY = 2000;
     /** Snapshots reach the UI about 15 times a second: smooth to the eye, and cheap for a software renderer. */
     private static final long PUBLISH_INTERVAL_NANOS = 66_000_000L;
 
@@ -180,7 +186,8 @@ public final class TrainingService {
         message = null;
         publishNow();
         try {
-            finish(TrainingLoop.run(s, control, List.of(new Publisher())));
+            finish(TrainingLoop.run(s, control, List.of(new Publisher(), new Autosave(store.autosaveFile(s.setup()),
+                    AUTOSAVE_EVERY))));
         } finally {
             activeControl = null;
         }

@@ -1,0 +1,63 @@
+package org.noiselab.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.metric.Mmd;
+import org.noiselab.engine.sample.DiffusionProblem;
+import org.noiselab.engine.sample.SampleResult;
+import org.noiselab.engine.sample.SamplerSpec;
+import org.noiselab.engine.sample.Samplers;
+import org.noiselab.engine.sample.SamplingRequest;
+import org.noiselab.toys.ToyDataset;
+import org.noiselab.toys.ToyDatasets;
+
+/**
+ * The checkpoints shipped in the assets load, carry the manifest written beside them by the CLI that trained them,
+ * and still sample their dataset well.
+ */
+class ShippedCheckpointsTest {
+
+    static Stream<Arguments> shipped() {
+        return Stream.of(Arguments.of("gauss1d-two-mode-ddpm", "gauss1d-two-mode", "ddpm"),
+                Arguments.of("gauss1d-two-mode-cdl", "gauss1d-two-mode", "cdl"),
+                Arguments.of("dino-ddpm", "dino", "ddpm"),
+                Arguments.of("dino-cdl", "dino", "cdl"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void loadsWithItsManifestAndSamplesItsDataset(String name, String dataset, String objective) throws IOException {
+        String base = "/org/noiselab/assets/checkpoints/" + name;
+        Checkpoint c = DefaultRun.load(base + ".nlab");
+        assertThat(c.setup().dataset()).isEqualTo(dataset);
+        assertThat(c.setup().objective().kind()).isEqualTo(objective);
+        assertThat(c.state().step()).isEqualTo(c.setup().config().steps());
+        try (InputStream manifest = ShippedCheckpointsTest.class.getResourceAsStream(base + ".manifest.json")) {
+            assertThat(manifest).as("the manifest beside " + name).isNotNull();
+            assertThat(new String(manifest.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("\"objective\"").contains("\"" + objective + "\"");
+        }
+        ToyDataset d = ToyDatasets.byName(dataset);
+        int n = 1000;
+        SampleResult r = Samplers.create(new SamplerSpec.Ddim(50, 0)).sample(
+                new DiffusionProblem(c.emaDenoiser(), c.schedule()), SamplingRequest.of(n, 3));
+        double bandwidth = d.dim() == 1 ? 1.0 : Mmd.DEFAULT_BANDWIDTH;
+        double mmd = Mmd.mmd(r.points(), n, d.sample(n, 4).pointsAsFloats(), n, d.dim(), bandwidth);
+        assertThat(mmd).as("MMD of 1000 DDIM-50 samples of " + name).isLessThan(d.dim() == 1 ? 0.005 : 0.004);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void everyShippedModelIsOfferedInTheApp(String name, String dataset, String objective) {
+        List<String> resources = DefaultRun.SHIPPED.stream().map(DefaultRun.Shipped::resource).toList();
+        assertThat(resources).contains("/org/noiselab/assets/checkpoints/" + name + ".nlab");
+    }
+}
