@@ -62,7 +62,7 @@ class MainWindowTest {
     @Test
     void opensOnTheDefaultAndTrainsWithTheTransportButtons(FxRobot robot) {
         await(() -> lab.stepProperty().get() == 20_000);
-        assertThat(robot.lookup("#stepLabel").queryAs(Label.class).getText()).contains("20,000 / 20,000");
+        await(() -> robot.lookup("#stepLabel").queryAs(Label.class).getText().contains("20,000 / 20,000"));
         assertThat(robot.lookup("#play").queryAs(Button.class).isDisabled()).as("a finished run cannot train").isTrue();
 
         SetupViewModel setup = injector.getInstance(SetupViewModel.class);
