@@ -22,7 +22,14 @@ final class ManifestCodec {
     }
 
     static void writeSetup(TrainingSetup setup, ObjectNode root) {
-        root.putObject("dataset").put("name", setup.dataset());
+        ObjectNode dataset = root.putObject("dataset");
+        dataset.put("name", setup.dataset());
+        dataset.put("dim", setup.model().dim());
+        if (org.noiselab.toys.ToyDatasets.exists(setup.dataset())) {
+            org.noiselab.toys.ToyDataset d = org.noiselab.toys.ToyDatasets.byName(setup.dataset());
+            dataset.put("classes", d.labelled() ? d.classCount() : 0);
+            dataset.put("description", d.description());
+        }
         writeModel(setup.model(), root.putObject("model"));
         writeSchedule(setup.schedule(), root.putObject("schedule"));
         ObjectNode objective = root.putObject("objective");

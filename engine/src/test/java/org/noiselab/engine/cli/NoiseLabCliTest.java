@@ -122,6 +122,32 @@ class NoiseLabCliTest {
     }
 
     @Test
+    void replayReproducesTheRecordedLossCurveFromTheCheckpointAndFromItsManifest() throws IOException {
+        Path ckpt = dir.resolve("r.nlab");
+        assertThat(run("train", "--dataset", "eight-gaussians", "--steps", "150", "--batch", "96", "--width", "32",
+                "--seed", "11", "--eval-samples", "0", "--out", ckpt.toString()).code).isZero();
+        Path manifest = dir.resolve("r.manifest.json");
+        assertThat(manifest).exists();
+        Result fromCheckpoint = run("replay", ckpt.toString());
+        assertThat(fromCheckpoint.code).as(fromCheckpoint.err).isZero();
+        assertThat(fromCheckpoint.out).contains("losses differing from the record: 0 of 150")
+                .contains("reproduces the recorded loss curve exactly");
+        Result fromManifest = run("replay", manifest.toString());
+        assertThat(fromManifest.code).isZero();
+        // a manifest that records another seed does not replay to the recorded losses: the check can fail
+        String text = Files.readString(manifest);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(text);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("seeds")).put("train", 12345L);
+        tree.remove("manifestSha256");
+        tree.put("manifestSha256", org.noiselab.engine.io.CheckpointIOTestAccess.digest(tree));
+        Files.writeString(manifest, tree.toString());
+        Result altered = run("replay", manifest.toString());
+        assertThat(altered.code).isEqualTo(1);
+        assertThat(altered.out).contains("DIFFERS");
+    }
+
+    @Test
     void picardWritesOneRowPerIterationAndTrajectories() throws IOException {
         Path csv = dir.resolve("picard.csv");
         Path traj = dir.resolve("traj.csv");
