@@ -16,6 +16,9 @@ public final class DefaultRun {
     /** The same models trained with ITD + the contrastive diffusion loss. */
     public static final String GAUSS_1D_CDL = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-cdl.nlab";
     public static final String DINO_CDL = "/org/noiselab/assets/checkpoints/dino-cdl.nlab";
+    /** Classification diffusion models (noise-level classifiers) of the same width and budget. */
+    public static final String GAUSS_1D_CDM = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-cdm.nlab";
+    public static final String DINO_CDM = "/org/noiselab/assets/checkpoints/dino-cdm.nlab";
 
     /** A shipped checkpoint and the name people see. */
     public record Shipped(String label, String resource) {
@@ -28,7 +31,8 @@ public final class DefaultRun {
     /** The shipped checkpoints, in menu order. */
     public static final java.util.List<Shipped> SHIPPED = java.util.List.of(
             new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO),
-            new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL), new Shipped("Dino (CDL)", DINO_CDL));
+            new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL), new Shipped("Dino (CDL)", DINO_CDL),
+            new Shipped("1D two-mode Gaussian (CDM)", GAUSS_1D_CDM), new Shipped("Dino (CDM)", DINO_CDM));
 
     private DefaultRun() {
     }

@@ -6,7 +6,8 @@ import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.model.Models;
 import org.noiselab.engine.model.OracleDenoiser;
-import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
+import org.noiselab.engine.schedule.ScheduleSpec;
 import org.noiselab.toys.ToyDatasets;
 
 /**
@@ -16,7 +17,8 @@ import org.noiselab.toys.ToyDatasets;
  */
 final class DenoiserCache {
 
-    private final Map<ModelSpec, TrainableDenoiser> networks = new HashMap<>();
+    private final Map<ModelSpec, TrainableModel> networks = new HashMap<>();
+    private final Map<TrainableModel, Map<ScheduleSpec, Denoiser>> views = new HashMap<>();
     private final Map<String, OracleDenoiser> oracles = new HashMap<>();
 
     Denoiser resolve(ModelSnapshot snapshot, ModelChoice choice) {
@@ -24,9 +26,10 @@ final class DenoiserCache {
             return oracle(snapshot.dataset());
         }
         float[] weights = choice == ModelChoice.EMA ? snapshot.ema() : snapshot.raw();
-        TrainableDenoiser net = networks.computeIfAbsent(snapshot.spec(), s -> Models.withParameters(s, weights));
+        TrainableModel net = networks.computeIfAbsent(snapshot.spec(), s -> Models.withParameters(s, weights));
         System.arraycopy(weights, 0, net.parameters(), 0, weights.length);
-        return net;
+        return views.computeIfAbsent(net, k -> new HashMap<>())
+                .computeIfAbsent(snapshot.schedule(), s -> Models.asDenoiser(net, s));
     }
 
     OracleDenoiser oracle(String dataset) {

@@ -128,7 +128,10 @@ public final class ControlPanel {
                         setup.activationProperty()),
                 new SettingItem("Diffusion", "Schedule", "Noise schedule", String.class, setup.scheduleProperty(),
                         setup.schedules()),
-                SettingItem.of("Diffusion", "Steps T", "Diffusion steps", Integer.class, setup.timestepsProperty()));
+                SettingItem.of("Diffusion", "Steps T", "Diffusion steps", Integer.class, setup.timestepsProperty()),
+                SettingItem.of("Diffusion", "CE weight (cdm)",
+                        "cdm objective: weight of the cross-entropy over noise levels beside the squared error",
+                        Double.class, setup.ceWeightProperty()));
     }
 
     private VBox transportSection() {

@@ -81,7 +81,7 @@ public final class MainMenu {
 
     private Menu view(MainView main) {
         Menu views = new Menu("Show");
-        String[] names = {"Dataset", "Training", "Score error", "Samples", "Picard"};
+        String[] names = {"Dataset", "Training", "Score error", "Samples", "Picard", "Classifier"};
         for (int i = 0; i < names.length; i++) {
             int index = i;
             views.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> main.selectView(index)));
@@ -129,7 +129,7 @@ public final class MainMenu {
                 Ctrl+Shift+S   save as
                 Ctrl+E         export the view as PNG
                 Ctrl+Shift+E   export the view's data as CSV
-                Ctrl+1..5      dataset, training, score error, samples, Picard
+                Ctrl+1..6      dataset, training, score error, samples, Picard, classifier
                 Ctrl+T         toggle light / dark theme
                 Drop a .nlab file on the window to open it.""");
         a.getDialogPane().setStyle("-fx-font-family: monospace;");

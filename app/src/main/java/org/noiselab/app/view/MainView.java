@@ -47,7 +47,7 @@ public final class MainView {
     @Inject
     public MainView(LabViewModel lab, ViewSettings settings, FxDialogService dialogs, ControlPanel controls,
                     DatasetView datasetView, TrainingView trainingView, ScoreErrorView scoreErrorView,
-                    SamplesView samplesView, PicardView picardView, StatusView status, SamplesViewModel samples,
+                    SamplesView samplesView, PicardView picardView, ClassifierView classifierView, StatusView status, SamplesViewModel samples,
                     ScoreErrorViewModel scoreError, MainMenu menu) {
         this.lab = lab;
         this.settings = settings;
@@ -65,12 +65,16 @@ public final class MainView {
         Tab error = tab("Score error", scoreErrorView.root(), "scoreErrorTab");
         Tab sampling = tab("Samples", samplesView.root(), "samplesTab");
         Tab picard = tab("Picard", picardView.root(), "picardTab");
-        tabs.getTabs().addAll(dataset, training, error, sampling, picard);
+        Tab classifier = tab("Classifier", classifierView.root(), "classifierTab");
+        tabs.getTabs().addAll(dataset, training, error, sampling, picard, classifier);
         tabs.getSelectionModel().select(error);
-        tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> trainingView.setShowing(t == training));
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
+            trainingView.setShowing(t == training);
+            classifierView.setShowing(t == classifier);
+        });
         tabs.setId("views");
         exportable = Map.of(dataset, datasetView, training, trainingView, error, scoreErrorView, sampling, samplesView,
-                picard, picardView);
+                picard, picardView, classifier, classifierView);
         root.setTop(menu.build(this));
         root.setLeft(controls.root());
         root.setCenter(tabs);
@@ -178,7 +182,7 @@ public final class MainView {
         return scoreError;
     }
 
-    /** Shows the view with the given index (0..4). */
+    /** Shows the view with the given index (0..5). */
     void selectView(int index) {
         tabs.getSelectionModel().select(index);
     }

@@ -20,6 +20,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
@@ -53,6 +54,8 @@ public final class SetupViewModel {
     private final LongProperty seed = new SimpleLongProperty(this, "seed", 0);
     private final StringProperty schedule = new SimpleStringProperty(this, "schedule", "linear");
     private final IntegerProperty timesteps = new SimpleIntegerProperty(this, "timesteps", 1000);
+    private final DoubleProperty ceWeight = new SimpleDoubleProperty(this, "ceWeight",
+            ObjectiveSpec.Cdm.DEFAULT_CE_WEIGHT);
     private final ReadOnlyStringWrapper validation = new ReadOnlyStringWrapper(this, "validation", "");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(this, "valid", true);
 
@@ -62,7 +65,7 @@ public final class SetupViewModel {
     public SetupViewModel(LabViewModel lab) {
         this.lab = lab;
         Observable[] all = {dataset, objective, steps, batch, learningRate, warmup, width, depth, activation, emaDecay,
-            seed, schedule, timesteps};
+            seed, schedule, timesteps, ceWeight};
         for (Observable o : all) {
             o.addListener(x -> validate());
         }
@@ -138,6 +141,11 @@ public final class SetupViewModel {
         return timesteps;
     }
 
+    /** Weight of the cross-entropy of the cdm objective (its squared-error weight is 1). */
+    public DoubleProperty ceWeightProperty() {
+        return ceWeight;
+    }
+
     /** Empty when the settings are valid; otherwise what is wrong, naming the field. */
     public ReadOnlyStringProperty validationProperty() {
         return validation.getReadOnlyProperty();
@@ -169,10 +177,13 @@ public final class SetupViewModel {
         TrainingConfig config = new TrainingConfig(steps.get(), batch.get(),
                 new LearningRateSchedule(learningRate.get(), warmup.get(), true, 0.05), AdamWSpec.DEFAULT,
                 emaDecay.get());
-        MlpSpec model = MlpSpec.defaults(dim).withWidth(width.get()).withDepth(depth.get())
-                .withActivation(activation.get());
-        return new TrainingSetup(dataset.get(), model, ScheduleSpec.parse(schedule.get(), timesteps.get()),
-                ObjectiveSpec.parse(objective.get()), config, RunSeeds.from(seed.get()));
+        ObjectiveSpec objectiveSpec = ObjectiveSpec.parse(objective.get());
+        if (objectiveSpec instanceof ObjectiveSpec.Cdm) {
+            objectiveSpec = new ObjectiveSpec.Cdm(ceWeight.get(), 1);
+        }
+        return new TrainingSetup(dataset.get(), TrainingSetup.defaultModel(objectiveSpec, dim, timesteps.get(),
+                width.get(), depth.get(), activation.get()), ScheduleSpec.parse(schedule.get(), timesteps.get()),
+                objectiveSpec, config, RunSeeds.from(seed.get()));
     }
 
     private void validate() {
@@ -197,10 +208,13 @@ public final class SetupViewModel {
         emaDecay.set(s.config().emaDecay());
         schedule.set(s.schedule().kind());
         timesteps.set(s.schedule().steps());
-        if (s.model() instanceof MlpSpec m) {
+        if (s.model() instanceof DenseShape m) {
             width.set(m.width());
             depth.set(m.depth());
             activation.set(m.activation());
+        }
+        if (s.objective() instanceof ObjectiveSpec.Cdm cdm) {
+            ceWeight.set(cdm.ceWeight());
         }
     }
 }

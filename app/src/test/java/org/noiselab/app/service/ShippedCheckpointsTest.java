@@ -29,7 +29,9 @@ class ShippedCheckpointsTest {
         return Stream.of(Arguments.of("gauss1d-two-mode-ddpm", "gauss1d-two-mode", "ddpm"),
                 Arguments.of("gauss1d-two-mode-cdl", "gauss1d-two-mode", "cdl"),
                 Arguments.of("dino-ddpm", "dino", "ddpm"),
-                Arguments.of("dino-cdl", "dino", "cdl"));
+                Arguments.of("dino-cdl", "dino", "cdl"),
+                Arguments.of("gauss1d-two-mode-cdm", "gauss1d-two-mode", "cdm"),
+                Arguments.of("dino-cdm", "dino", "cdm"));
     }
 
     @ParameterizedTest(name = "{0}")

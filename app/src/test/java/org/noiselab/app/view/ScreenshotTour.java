@@ -16,6 +16,7 @@ import org.noiselab.app.inject.AppModule;
 import org.noiselab.app.service.DefaultRun;
 import org.noiselab.app.service.RunStore;
 import org.noiselab.app.view.plot.PlotExport;
+import org.noiselab.app.viewmodel.ClassifierViewModel;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
@@ -68,6 +69,10 @@ public final class ScreenshotTour {
                 shoot(main, stage, 3, out.resolve("1d-samples-midway.png"));
                 fx(() -> samples.frameProperty().set(samples.frameCountProperty().get() - 1));
                 shoot(main, stage, 3, out.resolve("1d-samples.png"));
+                ClassifierViewModel classifier = injector.getInstance(ClassifierViewModel.class);
+                fx(() -> main.selectView(5));
+                await(() -> classifier.mapsProperty().get() != null && classifier.curvesProperty().get() != null);
+                shoot(main, stage, 5, out.resolve("1d-classifier-of-a-denoiser.png"));
                 extras(injector, main, stage, out);
                 fx(() -> lab.openPretrained(DefaultRun.DINO));
                 await(() -> "dino".equals(lab.setupProperty().get().dataset()));
@@ -82,6 +87,22 @@ public final class ScreenshotTour {
                 fx(() -> injector.getInstance(ViewSettings.class).themeProperty().set(Theme.DARK));
                 shoot(main, stage, 2, out.resolve("2d-score-error-dark.png"));
                 shoot(main, stage, 1, out.resolve("2d-training-dark.png"));
+                fx(() -> injector.getInstance(ViewSettings.class).themeProperty().set(Theme.LIGHT));
+                for (String cdm : new String[] {DefaultRun.GAUSS_1D_CDM, DefaultRun.DINO_CDM}) {
+                    fx(() -> lab.openPretrained(cdm));
+                    await(() -> "cdm".equals(lab.setupProperty().get().objective().kind())
+                            && lab.setupProperty().get().dataset().equals(cdm.contains("dino") ? "dino"
+                            : "gauss1d-two-mode"));
+                    fx(() -> main.selectView(5));
+                    Thread.sleep(300);
+                    await(() -> classifier.mapsProperty().get() != null && classifier.mapsProperty().get().confusion()
+                            != null && classifier.curvesProperty().get() != null
+                            && classifier.curvesProperty().get().model() != null
+                            && classifier.curvesProperty().get().x0().length
+                            == classifier.mapsProperty().get().dim());
+                    Thread.sleep(1000);
+                    shoot(main, stage, 5, out.resolve((cdm.contains("dino") ? "2d" : "1d") + "-classifier.png"));
+                }
                 System.out.println("screenshots written to " + out.toAbsolutePath());
             } catch (Exception e) {
                 e.printStackTrace();

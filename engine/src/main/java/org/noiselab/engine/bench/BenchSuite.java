@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.kernel.Parallelism;
+import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
@@ -28,7 +29,7 @@ import org.noiselab.engine.train.TrainingSetup;
 
 /**
  * The benchmarks of issue 7, each warmed up and then timed several times: DDPM training of the 3 x 128 MLP on dino at
- * batch 256 and 4096 (AdamW, float32), DDPM sampling of 1000 and 10,000 points with 1000 steps, and Picard on dino.
+ * batch 256 and 4096 (AdamW, float32), CDM training of a classifier of the same size at batch 256, DDPM sampling of 1000 and 10,000 points with 1000 steps, and Picard on dino.
  * Runs on the calling thread with {@link Parallelism} set to the requested kernel threads.
  *
  * @param repeats        timed runs per benchmark
@@ -46,6 +47,7 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
             List<BenchResult> out = new ArrayList<>();
             report(out, progress, training(256, smoke ? 5 : 300, smoke ? 5 : 400, threads));
             report(out, progress, training(smoke ? 512 : 4096, smoke ? 2 : 20, smoke ? 2 : 25, threads));
+            report(out, progress, cdmTraining(smoke ? 5 : 60, smoke ? 5 : 80, threads));
             report(out, progress, sampling(smoke ? 100 : 1000, threads));
             report(out, progress, sampling(smoke ? 200 : 10_000, threads));
             if (picardModel != null) {
@@ -71,9 +73,27 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
                 new ObjectiveSpec.Ddpm(), config, RunSeeds.from(1));
     }
 
+    /**
+     * CDM training of the same width and depth at batch 256: a noise-level classifier over T + 2 = 1002 levels with
+     * the cross-entropy and the double-backward squared error (the issue 5 comparison against a DDPM step).
+     */
+    private BenchResult cdmTraining(int warmup, int steps, int threads) {
+        TrainingSetup ddpm = setup(256, warmup + repeats * steps);
+        TrainingSetup cdm = new TrainingSetup(ddpm.dataset(), ClassifierSpec.defaults(2, 1000), ddpm.schedule(),
+                ObjectiveSpec.Cdm.DEFAULT, ddpm.config(), ddpm.seeds());
+        double[] runs = timeSteps(TrainingSession.start(cdm), warmup, steps);
+        return new BenchResult("train.cdm.batch256", "CDM training steps/s, 3x128 classifier (1002 levels) on dino,"
+                + " batch 256", threads, "steps/s", runs);
+    }
+
     private BenchResult training(int batch, int warmup, int steps, int threads) {
+        double[] runs = timeSteps(TrainingSession.start(setup(batch, warmup + repeats * steps)), warmup, steps);
+        return new BenchResult("train.batch" + batch, "DDPM training steps/s, 3x128 MLP on dino, batch " + batch,
+                threads, "steps/s", runs);
+    }
+
+    private double[] timeSteps(TrainingSession session, int warmup, int steps) {
         double[] runs = new double[repeats];
-        TrainingSession session = TrainingSession.start(setup(batch, warmup + repeats * steps));
         for (int i = 0; i < warmup; i++) {
             session.trainStep();
         }
@@ -84,8 +104,7 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
             }
             runs[r] = steps / ((System.nanoTime() - start) / 1e9);
         }
-        return new BenchResult("train.batch" + batch, "DDPM training steps/s, 3x128 MLP on dino, batch " + batch,
-                threads, "steps/s", runs);
+        return runs;
     }
 
     private BenchResult sampling(int n, int threads) {

@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
+import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.model.ClassifierDenoiser;
 import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.ExactNoiseClassifier;
+import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.model.OracleDenoiser;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.engine.schedule.ScheduleSpec;
@@ -41,8 +45,21 @@ final class ModelSource {
             description = "Diffusion steps T of the oracle's schedule (default: ${DEFAULT-VALUE}).")
     int timesteps;
 
-    /** A resolved model with its schedule and dataset. */
-    record Resolved(Denoiser denoiser, NoiseSchedule schedule, ToyDataset dataset, String label) {
+    /**
+     * A resolved model with its schedule and dataset; {@code classifier} is the noise-level classifier behind the
+     * denoiser (a CDM checkpoint, or the exact classifier for the oracle), {@code null} for a denoising network.
+     */
+    record Resolved(Denoiser denoiser, NoiseSchedule schedule, ToyDataset dataset, String label,
+                    @Nullable NoiseLevelClassifier classifier) {
+
+        /** The classifier, or a clear error naming what the command needs it for. */
+        NoiseLevelClassifier requireClassifier(String purpose) {
+            if (classifier == null) {
+                throw new InvalidConfigException("--checkpoint", label, "is a denoising network; " + purpose
+                        + " needs a classification diffusion model (train one with --objective cdm) or --model oracle");
+            }
+            return classifier;
+        }
     }
 
     Resolved resolve() throws IOException {
@@ -59,7 +76,8 @@ final class ModelSource {
             }
             ToyDataset d = ToyDatasets.byName(dataset);
             NoiseSchedule s = NoiseSchedule.create(ScheduleSpec.parse(schedule, timesteps));
-            return new Resolved(new OracleDenoiser(d), s, d, "oracle(" + d.name() + ")");
+            return new Resolved(new OracleDenoiser(d), s, d, "oracle(" + d.name() + ")",
+                    new ExactNoiseClassifier(d, s));
         }
         Checkpoint c = CheckpointIO.load(checkpoint);
         Denoiser den = switch (weights) {
@@ -72,6 +90,7 @@ final class ModelSource {
             throw new InvalidConfigException("--dataset", d.name(), "has dimension " + d.dim() + ", the model "
                     + den.dim());
         }
-        return new Resolved(den, c.schedule(), d, checkpoint.getFileName().toString());
+        return new Resolved(den, c.schedule(), d, checkpoint.getFileName().toString(),
+                den instanceof ClassifierDenoiser cd ? cd.classifier() : null);
     }
 }

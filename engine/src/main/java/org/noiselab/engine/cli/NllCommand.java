@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.likelihood.CdmLikelihood;
 import org.noiselab.engine.likelihood.GaussianReference;
 import org.noiselab.engine.likelihood.ItdEstimator;
 import org.noiselab.engine.likelihood.LogSnrProposal;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Estimate the model's negative log-likelihood (nats) of N fresh data draws and print it beside",
             "the exact NLL of the same points under the true distribution.",
             "  itd: the information-theoretic diffusion estimator (Kong et al. 2023) with importance-sampled log-SNR.",
+            "  cdm: a classification diffusion model's exact likelihood in one forward pass (Yadin et al. 2024,",
+            "       Theorem 3.2); needs a checkpoint trained with --objective cdm (or --model oracle).",
             "  noiselab nll --checkpoint g.nlab --method itd --n 1000"})
 final class NllCommand implements Callable<Integer> {
 
@@ -29,7 +32,7 @@ final class NllCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
 
-    @Option(names = "--method", paramLabel = "itd", defaultValue = "itd", description = "Estimator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", paramLabel = "itd|cdm", defaultValue = "itd", description = "Estimator (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "1000", description = "Data points (default: ${DEFAULT-VALUE}).")
@@ -45,18 +48,30 @@ final class NllCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelSource.Resolved m = source.resolve();
-        if (!"itd".equals(method)) {
-            throw new InvalidConfigException("--method", method, "available: itd");
+        if (!"itd".equals(method) && !"cdm".equals(method)) {
+            throw new InvalidConfigException("--method", method, "available: itd, cdm");
         }
         if (n < 1 || n > 10_000_000 || points < 1 || points > 1_000_000) {
             throw new InvalidConfigException("--n/--points", n + "/" + points, "need 1 <= n <= 1e7, 1 <= points <= 1e6");
         }
         ToyDataset d = m.dataset();
         float[] x = d.sample(n, seed).pointsAsFloats();
-        double[] variances = d.mixture().overallVariance();
-        ItdEstimator itd = new ItdEstimator(m.denoiser(), new GaussianReference(variances),
-                LogSnrProposal.forVariances(variances));
-        double[] nll = itd.negativeLogLikelihood(x, n, points, new SplittableRandom(seed + 1));
+        double[] nll;
+        String how;
+        if ("cdm".equals(method)) {
+            double[] logP = CdmLikelihood.logDensity(m.requireClassifier("--method cdm"), x, null, n);
+            nll = new double[n];
+            for (int i = 0; i < n; i++) {
+                nll[i] = -logP[i];
+            }
+            how = String.format("cdm, %d draws, one forward pass", n);
+        } else {
+            double[] variances = d.mixture().overallVariance();
+            ItdEstimator itd = new ItdEstimator(m.denoiser(), new GaussianReference(variances),
+                    LogSnrProposal.forVariances(variances));
+            nll = itd.negativeLogLikelihood(x, n, points, new SplittableRandom(seed + 1));
+            how = String.format("itd, %d points x %d draws", n, points);
+        }
         double mean = 0;
         double exact = 0;
         double[] point = new double[d.dim()];
@@ -75,9 +90,9 @@ final class NllCommand implements Callable<Integer> {
         }
         double stderr = Math.sqrt(var / Math.max(1, n - 1) / n);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model NLL (itd, %d points x %d draws): %.4f +- %.4f nats%n", n, points, mean, stderr);
-        out.printf("exact NLL of the same points:            %.4f nats%n", exact);
-        out.printf("difference:                              %+.4f nats%n", mean - exact);
+        out.printf("model NLL (%s): %.4f +- %.4f nats%n", how, mean, stderr);
+        out.printf("exact NLL of the same points: %.4f nats%n", exact);
+        out.printf("difference: %+.4f nats%n", mean - exact);
         return 0;
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "noiselab", mixinStandardHelpOptions = true, versionProvider = NoiseLabCli.Version.class,
         description = "Noise Lab: train, sample and inspect diffusion models headless.",
         subcommands = {TrainCommand.class, SampleCommand.class, PicardCommand.class, ScoreGridCommand.class,
-            MmdCommand.class, NllCommand.class, ReplayCommand.class, ImportCommand.class, ExportCommand.class,
+            MmdCommand.class, NllCommand.class, LogitsCommand.class, ConfusionCommand.class, AblateCdmCommand.class,
+            ReplayCommand.class, ImportCommand.class, ExportCommand.class,
             BenchCommand.class,
             DatasetsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class NoiseLabCli implements Runnable {

@@ -13,7 +13,9 @@ import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
 import org.noiselab.engine.optim.LearningRateSchedule;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code noiselab train}: trains a model on a toy dataset and saves a checkpoint. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a denoiser on a toy dataset and save a checkpoint.",
+        description = {"Train a denoiser (or, with --objective cdm, a noise-level classifier) on a toy dataset and save"
+            + " a checkpoint.",
             "Defaults give a good dino model in a couple of minutes on 2 cores:",
             "  noiselab train --dataset dino --out dino.nlab"})
 final class TrainCommand implements Callable<Integer> {
@@ -66,6 +69,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cdl-points", paramLabel = "B", defaultValue = "0",
             description = "cdl, ddpm+cdl: integration points per log-density, 0 = batch size (default: ${DEFAULT-VALUE}).")
     int cdlPoints;
+
+    @Option(names = "--ce-weight", paramLabel = "W", defaultValue = "" + ObjectiveSpec.Cdm.DEFAULT_CE_WEIGHT,
+            description = "cdm: weight of the cross-entropy over noise levels (default: ${DEFAULT-VALUE}).")
+    double ceWeight;
+
+    @Option(names = "--mse-weight", paramLabel = "W", defaultValue = "1.0",
+            description = "cdm: weight of the denoising squared error (default: ${DEFAULT-VALUE}).")
+    double mseWeight;
+
+    @Option(names = "--input-scale", paramLabel = "F",
+            description = "Highest sinusoidal input frequency (default: 16 for a denoiser, 4 for a cdm classifier).")
+    Double inputScale;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Checkpoint to write (.nlab).")
     Path out;
@@ -221,9 +236,18 @@ final class TrainCommand implements Callable<Integer> {
         };
         TrainingConfig config = new TrainingConfig(steps, batch, rate,
                 AdamWSpec.DEFAULT.withWeightDecay(weightDecay).withClipNorm(clip), ema);
-        MlpSpec model = MlpSpec.defaults(d.dim()).withWidth(width).withDepth(depth).withActivation(activation);
-        return new TrainingSetup(d.name(), model, ScheduleSpec.parse(schedule, timesteps), objective(), config,
-                RunSeeds.from(seed));
+        ObjectiveSpec objectiveSpec = objective();
+        return new TrainingSetup(d.name(), model(d.dim(), objectiveSpec), ScheduleSpec.parse(schedule, timesteps),
+                objectiveSpec, config, RunSeeds.from(seed));
+    }
+
+    /** A noise-level classifier for the cdm objective, a denoising network otherwise. */
+    private ModelSpec model(int dim, ObjectiveSpec objectiveSpec) {
+        ModelSpec m = TrainingSetup.defaultModel(objectiveSpec, dim, timesteps, width, depth, activation);
+        if (inputScale == null) {
+            return m;
+        }
+        return m instanceof ClassifierSpec c ? c.withInputScale(inputScale) : ((MlpSpec) m).withInputScale(inputScale);
     }
 
     private ObjectiveSpec objective() {
@@ -232,6 +256,9 @@ final class TrainCommand implements Callable<Integer> {
                 cdlPoints);
         if (spec instanceof ObjectiveSpec.Cdl) {
             return new ObjectiveSpec.Cdl(cdl);
+        }
+        if (spec instanceof ObjectiveSpec.Cdm) {
+            return new ObjectiveSpec.Cdm(ceWeight, mseWeight);
         }
         return spec instanceof ObjectiveSpec.DdpmCdl ? new ObjectiveSpec.DdpmCdl(cdl) : spec;
     }

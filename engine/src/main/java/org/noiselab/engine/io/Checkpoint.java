@@ -33,12 +33,12 @@ public record Checkpoint(TrainingSetup setup, TrainingState state, String engine
 
     /** The model with its EMA weights, the ones to sample with. */
     public Denoiser emaDenoiser() {
-        return Models.withParameters(setup.model(), state.emaParameters());
+        return Models.denoiser(setup.model(), state.emaParameters(), setup.schedule());
     }
 
     /** The model with its raw (last optimiser step) weights. */
     public Denoiser rawDenoiser() {
-        return Models.withParameters(setup.model(), state.parameters());
+        return Models.denoiser(setup.model(), state.parameters(), setup.schedule());
     }
 
     /** The training noise schedule. */

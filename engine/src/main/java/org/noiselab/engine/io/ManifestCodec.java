@@ -2,6 +2,7 @@ package org.noiselab.engine.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
@@ -39,6 +40,10 @@ final class ManifestCodec {
             objective.put("cdlSamples", setup.objective().contrastive().samples());
             objective.put("cdlPoints", setup.objective().contrastive().points());
         }
+        if (setup.objective() instanceof ObjectiveSpec.Cdm cdm) {
+            objective.put("ceWeight", cdm.ceWeight());
+            objective.put("mseWeight", cdm.mseWeight());
+        }
         writeConfig(setup.config(), root.putObject("training"));
         ObjectNode seeds = root.putObject("seeds");
         seeds.put("data", setup.seeds().data());
@@ -56,11 +61,14 @@ final class ManifestCodec {
         JsonFields s = root.object("seeds");
         RunSeeds seeds = new RunSeeds(s.longValue("data"), s.longValue("init"), s.longValue("train"),
                 s.longValue("sample"));
-        return new TrainingSetup(dataset, model, schedule, objective, config, seeds);
+        return validated(root, "setup", () -> new TrainingSetup(dataset, model, schedule, objective, config, seeds));
     }
 
     private static ObjectiveSpec readObjective(JsonFields o) {
         ObjectiveSpec spec = ObjectiveSpec.parse(o.text("kind"));
+        if (spec instanceof ObjectiveSpec.Cdm) {
+            return new ObjectiveSpec.Cdm(o.number("ceWeight"), o.number("mseWeight"));
+        }
         if (spec.contrastive() == null) {
             return spec;
         }
@@ -70,6 +78,10 @@ final class ManifestCodec {
     }
 
     private static void writeModel(ModelSpec spec, ObjectNode node) {
+        if (spec instanceof ClassifierSpec c) {
+            writeClassifier(c, node);
+            return;
+        }
         MlpSpec m = (MlpSpec) spec;
         node.put("kind", m.kind());
         node.put("dim", m.dim());
@@ -84,14 +96,36 @@ final class ManifestCodec {
         node.put("parameterCount", m.parameterCount());
     }
 
+    private static void writeClassifier(ClassifierSpec c, ObjectNode node) {
+        node.put("kind", c.kind());
+        node.put("dim", c.dim());
+        node.put("width", c.width());
+        node.put("depth", c.depth());
+        node.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("inputFrequencies", c.inputFrequencies());
+        node.put("inputScale", c.inputScale());
+        node.put("levels", c.levels());
+        node.put("classCount", c.classCount());
+        node.put("parameterCount", c.parameterCount());
+    }
+
     private static ModelSpec readModel(JsonFields m) {
         String kind = m.text("kind");
+        if ("classifier-mlp".equals(kind)) {
+            return checkedCount(m, validated(m, "model", () -> new ClassifierSpec(m.integer("dim"), m.integer("width"),
+                    m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),
+                    m.integer("levels"), m.integer("classCount"))));
+        }
         if (!"mlp".equals(kind)) {
-            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp)");
+            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp or classifier-mlp)");
         }
         MlpSpec spec = validated(m, "model", () -> new MlpSpec(m.integer("dim"), m.integer("width"),
                 m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),
                 m.integer("noiseFrequencies"), m.number("noiseScale"), m.integer("classCount")));
+        return checkedCount(m, spec);
+    }
+
+    private static ModelSpec checkedCount(JsonFields m, ModelSpec spec) {
         if (m.integer("parameterCount") != spec.parameterCount()) {
             throw m.fail("parameterCount", "is " + m.integer("parameterCount") + " but the architecture has "
                     + spec.parameterCount());

@@ -4,14 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.noiselab.engine.kernel.VectorGemm;
 import org.noiselab.engine.model.MlpLayout;
-import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.ModelSpec;
 
 /**
  * Names and shapes of a model's parameters in files, in PyTorch's conventions so a Python reader sees a familiar
  * layout: {@code layers.{l}.weight} as {@code [out, in]}, {@code layers.{l}.bias} as {@code [out]}, and
  * {@code class_embedding.weight} as {@code [classes + 1, width]} (the last row is the null class). Internally weights
- * are {@code [in, out]}; this class transposes.
+ * are {@code [in, out]}; this class transposes. A noise-level classifier has the same layout, its read-out
+ * {@code layers.{depth}} producing the raw per-level values before the fixed cumulative sum.
  */
 public final class ModelTensors {
 
@@ -20,7 +21,7 @@ public final class ModelTensors {
 
     /** The named tensors of a flat parameter vector, prefixed (e.g. {@code "ema."}). */
     public static Map<String, Tensor> toTensors(ModelSpec spec, float[] params, String prefix) {
-        MlpSpec mlp = (MlpSpec) spec;
+        DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int l = 0; l < layout.layers(); l++) {
@@ -48,7 +49,7 @@ public final class ModelTensors {
      * @throws CheckpointFormatException naming the missing or misshapen tensor
      */
     public static float[] fromTensors(ModelSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
-        MlpSpec mlp = (MlpSpec) spec;
+        DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
         int layers = layout.layers();
         float[][] weights = new float[layers][];

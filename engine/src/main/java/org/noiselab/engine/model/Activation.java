@@ -52,6 +52,92 @@ public enum Activation {
         };
     }
 
+    /** The scalar second derivative (needed to differentiate an input gradient, as the CDM loss does). */
+    public double secondDerivative(double z) {
+        return switch (this) {
+            case RELU -> 0;
+            case SILU -> {
+                double s = 1 / (1 + Math.exp(-z));
+                yield s * (1 - s) * (2 + z * (1 - 2 * s));
+            }
+            case GELU -> {
+                double th = Math.tanh(GELU_C * (z + GELU_A * z * z * z));
+                double du = GELU_C * (1 + 3 * GELU_A * z * z);
+                double ddu = 6 * GELU_A * GELU_C * z;
+                yield (1 - th * th) * (du + 0.5 * z * (ddu - 2 * th * du * du));
+            }
+            case TANH -> {
+                double th = Math.tanh(z);
+                yield -2 * th * (1 - th * th);
+            }
+        };
+    }
+
+    /**
+     * {@code first[i] = act'(z[i])} and {@code second[i] = act''(z[i])} for i in {@code [from, to)}; {@code scratch}
+     * (at least {@code to} long) holds intermediates at the same indices.
+     */
+    public void derivatives(float[] z, float[] first, float[] second, int from, int to, float[] scratch) {
+        int upper = from + (to - from) / S.length() * S.length();
+        if (upper > from) {
+            derivativeVectors(z, first, second, from, upper, scratch);
+        }
+        if (upper < to) {
+            int l = S.length();
+            float[] pz = new float[l];
+            float[] p1 = new float[l];
+            float[] p2 = new float[l];
+            System.arraycopy(z, upper, pz, 0, to - upper);
+            derivativeVectors(pz, p1, p2, 0, l, new float[l]);
+            System.arraycopy(p1, 0, first, upper, to - upper);
+            System.arraycopy(p2, 0, second, upper, to - upper);
+        }
+    }
+
+    private void derivativeVectors(float[] z, float[] first, float[] second, int from, int to, float[] scratch) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        switch (this) {
+            case RELU -> {
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    one.blend(0f, v.compare(VectorOperators.LE, 0f)).intoArray(first, i);
+                    FloatVector.zero(S).intoArray(second, i);
+                }
+            }
+            case SILU -> {
+                VectorMath.expScaled(z, -1f, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    FloatVector s = one.div(FloatVector.fromArray(S, scratch, i).add(1f));
+                    FloatVector oneMinusS = one.sub(s);
+                    s.mul(v.mul(oneMinusS).add(1f)).intoArray(first, i);
+                    s.mul(oneMinusS).mul(v.mul(one.sub(s.mul(2f))).add(2f)).intoArray(second, i);
+                }
+            }
+            case GELU -> {
+                tanhOf(z, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, z, i);
+                    FloatVector th = FloatVector.fromArray(S, scratch, i);
+                    FloatVector sech2 = one.sub(th.mul(th));
+                    FloatVector du = v.mul(v).mul(3 * GELU_A).add(1f).mul(GELU_C);
+                    FloatVector ddu = v.mul(6 * GELU_A * GELU_C);
+                    th.add(1f).mul(0.5f).add(v.mul(0.5f).mul(sech2).mul(du)).intoArray(first, i);
+                    sech2.mul(du.add(v.mul(0.5f).mul(ddu.sub(th.mul(2f).mul(du).mul(du))))).intoArray(second, i);
+                }
+            }
+            case TANH -> {
+                tanhOf(z, scratch, from, to);
+                for (int i = from; i < to; i += S.length()) {
+                    FloatVector th = FloatVector.fromArray(S, scratch, i);
+                    FloatVector sech2 = one.sub(th.mul(th));
+                    sech2.intoArray(first, i);
+                    th.mul(-2f).mul(sech2).intoArray(second, i);
+                }
+            }
+        }
+    }
+
     /**
      * {@code h[i] = act(z[i])} for i in {@code [from, to)}; {@code scratch} (at least {@code to} long) holds
      * intermediates at the same indices.

@@ -1,19 +1,19 @@
 package org.noiselab.engine.model;
 
 /**
- * Where each tensor of an {@link MlpSpec} lives in the flat parameter vector: for layer {@code l = 0..depth}, the
+ * Where each tensor of a {@link DenseShape} (an {@link MlpSpec} or a {@link ClassifierSpec}) lives in the flat parameter vector: for layer {@code l = 0..depth}, the
  * weight {@code W_l} (row-major, {@code in x out}) followed by its bias; then the class table ({@code (C + 1) x width})
  * of a conditional model. One flat vector lets the optimiser update every parameter in a single fused loop.
  */
 public final class MlpLayout {
 
-    private final MlpSpec spec;
+    private final DenseShape spec;
     private final int[] weightOffsets;
     private final int[] biasOffsets;
     private final int classTableOffset;
     private final int size;
 
-    public MlpLayout(MlpSpec spec) {
+    public MlpLayout(DenseShape spec) {
         this.spec = spec;
         int layers = spec.depth() + 1;
         weightOffsets = new int[layers];
@@ -30,7 +30,7 @@ public final class MlpLayout {
         size = offset;
     }
 
-    public MlpSpec spec() {
+    public DenseShape spec() {
         return spec;
     }
 

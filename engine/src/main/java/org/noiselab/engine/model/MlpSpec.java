@@ -22,7 +22,7 @@ import org.noiselab.engine.InvalidConfigException;
  * @param classCount       conditioning classes, 0 for unconditional
  */
 public record MlpSpec(int dim, int width, int depth, Activation activation, int inputFrequencies, double inputScale,
-                      int noiseFrequencies, double noiseScale, int classCount) implements ModelSpec {
+                      int noiseFrequencies, double noiseScale, int classCount) implements ModelSpec, DenseShape {
 
     public static final int DEFAULT_WIDTH = 128;
     public static final int DEFAULT_DEPTH = 3;
@@ -69,6 +69,11 @@ public record MlpSpec(int dim, int width, int depth, Activation activation, int 
         return new MlpSpec(dim, width, depth, a, inputFrequencies, inputScale, noiseFrequencies, noiseScale, classCount);
     }
 
+    public MlpSpec withInputScale(double s) {
+        return new MlpSpec(dim, width, depth, activation, inputFrequencies, s, noiseFrequencies, noiseScale,
+                classCount);
+    }
+
     public MlpSpec withClassCount(int c) {
         return new MlpSpec(dim, width, depth, activation, inputFrequencies, inputScale, noiseFrequencies, noiseScale, c);
     }
@@ -78,12 +83,12 @@ public record MlpSpec(int dim, int width, int depth, Activation activation, int 
         return dim + 2 * inputFrequencies * dim + 2 * noiseFrequencies;
     }
 
-    /** Input size of hidden/output layer {@code l} ({@code 0..depth}). */
+    @Override
     public int layerInput(int l) {
         return l == 0 ? featureCount() : width;
     }
 
-    /** Output size of layer {@code l} ({@code 0..depth}); layer {@code depth} is the read-out. */
+    @Override
     public int layerOutput(int l) {
         return l == depth ? dim : width;
     }

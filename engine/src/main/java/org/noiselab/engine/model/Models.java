@@ -1,5 +1,8 @@
 package org.noiselab.engine.model;
 
+import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.schedule.ScheduleSpec;
+
 /** Builds models from their specs. */
 public final class Models {
 
@@ -7,18 +10,45 @@ public final class Models {
     }
 
     /** A freshly initialised model. */
-    public static TrainableDenoiser initialise(ModelSpec spec, long seed) {
+    public static TrainableModel initialise(ModelSpec spec, long seed) {
         if (spec instanceof MlpSpec mlp) {
             return MlpDenoiser.initialise(mlp, seed);
+        } else if (spec instanceof ClassifierSpec classifier) {
+            return MlpClassifier.initialise(classifier, seed);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
     }
 
     /** A model holding a copy of the given parameters. */
-    public static TrainableDenoiser withParameters(ModelSpec spec, float[] parameters) {
+    public static TrainableModel withParameters(ModelSpec spec, float[] parameters) {
         if (spec instanceof MlpSpec mlp) {
             return MlpDenoiser.of(mlp, parameters);
+        } else if (spec instanceof ClassifierSpec classifier) {
+            return MlpClassifier.of(classifier, parameters);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
+    }
+
+    /**
+     * The denoiser of a model: a denoising network as it is, a noise-level classifier through Theorem 3.1 of the CDM
+     * paper (see {@link ClassifierDenoiser}). The view shares the model's parameters.
+     */
+    public static Denoiser asDenoiser(TrainableModel model, ScheduleSpec schedule) {
+        if (model instanceof Denoiser denoiser) {
+            return denoiser;
+        } else if (model instanceof NoiseLevelClassifier classifier) {
+            return new ClassifierDenoiser(classifier, NoiseSchedule.create(schedule));
+        }
+        throw new IllegalArgumentException("model " + model.spec().kind() + " is not a denoiser");
+    }
+
+    /** A denoiser holding a copy of the given parameters. */
+    public static Denoiser denoiser(ModelSpec spec, float[] parameters, ScheduleSpec schedule) {
+        return asDenoiser(withParameters(spec, parameters), schedule);
+    }
+
+    /** Whether models of this spec are noise-level classifiers (trained with the CDM objective). */
+    public static boolean isClassifier(ModelSpec spec) {
+        return spec instanceof ClassifierSpec;
     }
 }

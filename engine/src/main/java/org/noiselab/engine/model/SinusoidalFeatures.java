@@ -18,12 +18,21 @@ final class SinusoidalFeatures {
     private final float[] scratch = VectorMath.scratch();
 
     SinusoidalFeatures(MlpSpec spec) {
-        this.dim = spec.dim();
-        this.featureCount = spec.featureCount();
-        this.inputCount = spec.inputFrequencies();
-        this.noiseCount = spec.noiseFrequencies();
-        this.inputFrequencies = padded(frequencies(inputCount, spec.inputScale()));
-        this.noiseFrequencies = padded(frequencies(noiseCount, spec.noiseScale()));
+        this(spec.dim(), spec.inputFrequencies(), spec.inputScale(), spec.noiseFrequencies(), spec.noiseScale());
+    }
+
+    /** Features of the input only (no noise level), as a noise-level classifier sees its input. */
+    SinusoidalFeatures(ClassifierSpec spec) {
+        this(spec.dim(), spec.inputFrequencies(), spec.inputScale(), 0, 1);
+    }
+
+    private SinusoidalFeatures(int dim, int inputCount, double inputScale, int noiseCount, double noiseScale) {
+        this.dim = dim;
+        this.inputCount = inputCount;
+        this.noiseCount = noiseCount;
+        this.featureCount = dim + 2 * inputCount * dim + 2 * noiseCount;
+        this.inputFrequencies = padded(frequencies(inputCount, inputScale));
+        this.noiseFrequencies = padded(frequencies(noiseCount, noiseScale));
     }
 
     /** A copy padded with zeros to whole vectors (the kernel reads whole vectors). */
@@ -71,6 +80,53 @@ final class SinusoidalFeatures {
     /** Number of input-coordinate features (the raw coordinates and their sines and cosines). */
     int inputFeatureCount() {
         return dim + 2 * inputCount * dim;
+    }
+
+    /**
+     * The directional derivative of the input features along {@code w} (one direction per row), from the features
+     * themselves: {@code d sin(f x_j) = f cos(f x_j) w_j} and {@code d cos(f x_j) = -f sin(f x_j) w_j}. Rows
+     * {@code [from, to)} of {@code u} and {@code w}; noise features (if any) get 0.
+     */
+    void tangent(float[] u, float[] w, int from, int to, float[] uDot) {
+        for (int i = from; i < to; i++) {
+            int row = i * featureCount;
+            java.util.Arrays.fill(uDot, row, row + featureCount, 0f);
+            for (int j = 0; j < dim; j++) {
+                float wj = w[i * dim + j];
+                uDot[row + j] = wj;
+                int at = row + dim + 2 * inputCount * j;
+                for (int k = 0; k < inputCount; k++) {
+                    float fw = inputFrequencies[k] * wj;
+                    uDot[at + k] = fw * u[at + inputCount + k];
+                    uDot[at + inputCount + k] = -fw * u[at + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * Back-propagates a gradient with respect to the features ({@code gU}) to the input coordinates: {@code g_j =
+     * gU[x_j] + sum_k f_k (gU[sin_k] cos(f_k x_j) - gU[cos_k] sin(f_k x_j))}. Rows {@code [from, to)} of the
+     * features go to rows {@code shift + from .. shift + to} of {@code gx}.
+     */
+    void inputGradient(float[] u, float[] gU, int from, int to, float[] gx, int shift) {
+        for (int i = from; i < to; i++) {
+            int row = i * featureCount;
+            for (int j = 0; j < dim; j++) {
+                float g = gU[row + j];
+                int at = row + dim + 2 * inputCount * j;
+                for (int k = 0; k < inputCount; k++) {
+                    g += inputFrequencies[k] * (gU[at + k] * u[at + inputCount + k]
+                            - gU[at + inputCount + k] * u[at + k]);
+                }
+                gx[(shift + i) * dim + j] = g;
+            }
+        }
+    }
+
+    /** Number of features per row. */
+    int featureCount() {
+        return featureCount;
     }
 
     /** Writes {@code sin(f v)} then {@code cos(f v)} at {@code at}; returns the next free index. */

@@ -9,16 +9,7 @@ import org.jspecify.annotations.Nullable;
  * batch; {@link #gradients()} then holds {@code dLoss/d theta} (overwritten, not accumulated). The optimiser updates
  * {@link #parameters()} in place. {@link #predictEps} may be called at any time, but invalidates the cached forward.
  */
-public interface TrainableDenoiser extends Denoiser {
-
-    /** The architecture, enough to rebuild the model from a parameter vector. */
-    ModelSpec spec();
-
-    /** The live parameter vector (not a copy). */
-    float[] parameters();
-
-    /** The live gradient vector, same layout as {@link #parameters()}. */
-    float[] gradients();
+public interface TrainableDenoiser extends Denoiser, TrainableModel {
 
     /** Forward pass that keeps the activations needed by {@link #backward}. */
     void forwardForTraining(float[] x, float[] logSnr, @Nullable int[] labels, int n, float[] out);
@@ -26,6 +17,6 @@ public interface TrainableDenoiser extends Denoiser {
     /** Back-propagates {@code dLoss/d eps_hat} ({@code n * dim()} values) of the last training forward pass. */
     void backward(float[] gradOut);
 
-    /** A new, independent model of the same architecture holding a copy of the given parameters. */
+    @Override
     TrainableDenoiser withParameters(float[] parameters);
 }

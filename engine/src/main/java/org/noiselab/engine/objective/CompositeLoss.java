@@ -1,7 +1,7 @@
 package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
-import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 
 /**
  * The sum of two objectives: each runs its own forward and backward pass; the parameter gradients are added. Used for
@@ -26,7 +26,7 @@ public final class CompositeLoss implements DiffusionLoss {
     }
 
     @Override
-    public double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng) {
+    public double lossAndGradient(TrainableModel model, TrainingBatch batch, SplittableRandom rng) {
         double a = first.lossAndGradient(model, batch, rng);
         float[] g = model.gradients();
         if (saved.length != g.length) {

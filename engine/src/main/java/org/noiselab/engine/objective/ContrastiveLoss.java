@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
 
 /**
@@ -41,7 +42,8 @@ public final class ContrastiveLoss implements DiffusionLoss {
     }
 
     @Override
-    public double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng) {
+    public double lossAndGradient(TrainableModel trainable, TrainingBatch batch, SplittableRandom rng) {
+        TrainableDenoiser model = DiffusionLoss.denoiser(trainable, spec());
         int dim = batch.dim();
         int count = Math.min(settings.samples(), batch.n());
         float[] z = new float[2 * count * dim];

@@ -2,6 +2,7 @@ package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
 import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
 
 /**
@@ -40,7 +41,8 @@ public final class DdpmLoss implements DiffusionLoss {
     }
 
     @Override
-    public double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng) {
+    public double lossAndGradient(TrainableModel trainable, TrainingBatch batch, SplittableRandom rng) {
+        TrainableDenoiser model = DiffusionLoss.denoiser(trainable, spec());
         int n = batch.n();
         int d = batch.dim();
         ensure(n * d, n);

@@ -1,7 +1,9 @@
 package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
+import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 
 /**
  * A training objective. Call order: {@link #lossAndGradient} once per step; it draws its own noise and noise levels
@@ -14,5 +16,14 @@ public interface DiffusionLoss {
     ObjectiveSpec spec();
 
     /** Computes the loss of a batch and the model's parameter gradient; returns the loss. */
-    double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng);
+    double lossAndGradient(TrainableModel model, TrainingBatch batch, SplittableRandom rng);
+
+    /** The model as a denoising network, or a clear error for an objective that needs one. */
+    static TrainableDenoiser denoiser(TrainableModel model, ObjectiveSpec objective) {
+        if (model instanceof TrainableDenoiser d) {
+            return d;
+        }
+        throw new InvalidConfigException("objective", objective.kind(), "needs a denoising network, not a "
+                + model.spec().kind() + " (train a classifier with the cdm objective)");
+    }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 
 /**
  * The ITD training loss (Kong et al. 2023; the CDL reference's "standard" loss): the batch mean of one-point
@@ -26,7 +27,8 @@ public final class ItdLoss implements DiffusionLoss {
     }
 
     @Override
-    public double lossAndGradient(TrainableDenoiser model, TrainingBatch batch, SplittableRandom rng) {
+    public double lossAndGradient(TrainableModel trainable, TrainingBatch batch, SplittableRandom rng) {
+        TrainableDenoiser model = DiffusionLoss.denoiser(trainable, spec());
         int n = batch.n();
         double[] zeta = new double[n];
         Arrays.fill(zeta, Double.NaN);

@@ -4,10 +4,10 @@ import org.noiselab.engine.InvalidConfigException;
 
 /** The closed set of training objectives. */
 public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm, ObjectiveSpec.Itd, ObjectiveSpec.Cdl,
-        ObjectiveSpec.DdpmCdl {
+        ObjectiveSpec.DdpmCdl, ObjectiveSpec.Cdm {
 
     /** Objective names accepted by {@link #parse}. */
-    String NAMES = "ddpm, itd, cdl, ddpm+cdl";
+    String NAMES = "ddpm, itd, cdl, ddpm+cdl, cdm";
 
     /** Short identifier used on the command line and in checkpoints. */
     String kind();
@@ -19,6 +19,7 @@ public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm, ObjectiveSpec.
             case "itd" -> new Itd();
             case "cdl" -> new Cdl(ContrastiveSettings.DEFAULT);
             case "ddpm+cdl" -> new DdpmCdl(ContrastiveSettings.DEFAULT);
+            case "cdm" -> Cdm.DEFAULT;
             default -> throw new InvalidConfigException("objective", kind, "available objectives: " + NAMES);
         };
     }
@@ -67,6 +68,39 @@ public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm, ObjectiveSpec.
         @Override
         public ContrastiveSettings contrastive() {
             return settings;
+        }
+    }
+
+    /**
+     * The classification diffusion model objective (Yadin, Elata and Michaeli 2024, Algorithm 1):
+     * {@code t ~ U{0..T+1}}, loss {@code ceWeight * CE(t, f(x_t)) + mseWeight * |eps - eps_hat|^2} with
+     * {@code eps_hat = sqrt(1 - abar_t) (grad_x F(x_t, t) + x_t)}; the squared error is summed over dimensions and
+     * averaged over the batch like the DDPM loss. Setting one weight to 0 gives the paper's "CE only" or "MSE only"
+     * ablation.
+     *
+     * @param ceWeight  weight of the cross-entropy over noise levels (the paper: 0.001 for images)
+     * @param mseWeight weight of the denoising squared error (the paper: 1)
+     */
+    record Cdm(double ceWeight, double mseWeight) implements ObjectiveSpec {
+        /** Tuned for the toys, whose squared error is summed over 1 or 2 dimensions rather than averaged over pixels. */
+        public static final double DEFAULT_CE_WEIGHT = 0.01;
+        public static final Cdm DEFAULT = new Cdm(DEFAULT_CE_WEIGHT, 1);
+
+        public Cdm {
+            if (!(ceWeight >= 0 && ceWeight <= 1e6)) {
+                throw new InvalidConfigException("ce-weight", ceWeight, "must lie in [0, 1e6]");
+            }
+            if (!(mseWeight >= 0 && mseWeight <= 1e6)) {
+                throw new InvalidConfigException("mse-weight", mseWeight, "must lie in [0, 1e6]");
+            }
+            if (ceWeight == 0 && mseWeight == 0) {
+                throw new InvalidConfigException("ce-weight", ceWeight, "and mse-weight cannot both be 0");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "cdm";
         }
     }
 

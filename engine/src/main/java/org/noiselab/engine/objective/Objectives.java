@@ -28,6 +28,8 @@ public final class Objectives {
         } else if (spec instanceof ObjectiveSpec.Cdl) {
             return new CompositeLoss(spec, new ItdLoss(new ItdTerms(reference, proposal)),
                     new ContrastiveLoss(spec, new ItdTerms(reference, proposal), proposal, batchSize));
+        } else if (spec instanceof ObjectiveSpec.Cdm cdm) {
+            return new CdmLoss(cdm, schedule);
         } else if (spec instanceof ObjectiveSpec.DdpmCdl) {
             return new CompositeLoss(spec, new DdpmLoss(schedule),
                     new ContrastiveLoss(spec, new ItdTerms(reference, proposal), proposal, batchSize));

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.Models;
-import org.noiselab.engine.model.TrainableDenoiser;
+import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.objective.DiffusionLoss;
 import org.noiselab.engine.objective.Objectives;
 import org.noiselab.engine.objective.TrainingBatch;
@@ -23,7 +23,7 @@ public final class TrainingSession {
     private final TrainingSetup setup;
     private final NoiseSchedule schedule;
     private final TrainingData data;
-    private final TrainableDenoiser model;
+    private final TrainableModel model;
     private final DiffusionLoss loss;
     private final AdamW optimizer;
     private final ExponentialMovingAverage ema;
@@ -32,7 +32,7 @@ public final class TrainingSession {
     private float[] lossHistory;
     private int step;
 
-    private TrainingSession(TrainingSetup setup, TrainingData data, TrainableDenoiser model, AdamW optimizer,
+    private TrainingSession(TrainingSetup setup, TrainingData data, TrainableModel model, AdamW optimizer,
                             ExponentialMovingAverage ema, int step, float[] lossHistory) {
         this.setup = setup;
         this.schedule = NoiseSchedule.create(setup.schedule());
@@ -63,7 +63,7 @@ public final class TrainingSession {
 
     /** A new run from step 0 on the given data (its name must match the setup's dataset). */
     public static TrainingSession start(TrainingSetup setup, TrainingData data) {
-        TrainableDenoiser model = Models.initialise(setup.model(), setup.seeds().init());
+        TrainableModel model = Models.initialise(setup.model(), setup.seeds().init());
         return new TrainingSession(setup, data, model,
                 new AdamW(setup.config().optimizer(), model.parameters().length),
                 new ExponentialMovingAverage(setup.config().emaDecay(), model.parameters()), 0, new float[0]);
@@ -71,7 +71,7 @@ public final class TrainingSession {
 
     /** A run resumed from saved state. */
     public static TrainingSession resume(TrainingSetup setup, TrainingState state) {
-        TrainableDenoiser model = Models.withParameters(setup.model(), state.parameters());
+        TrainableModel model = Models.withParameters(setup.model(), state.parameters());
         AdamW opt = new AdamW(setup.config().optimizer(), state.firstMoment(), state.secondMoment(), state.step());
         ExponentialMovingAverage ema = new ExponentialMovingAverage(setup.config().emaDecay(), state.emaParameters(),
                 state.step());
@@ -134,13 +134,13 @@ public final class TrainingSession {
     }
 
     /** The live model being trained (compute thread only). */
-    public TrainableDenoiser model() {
+    public TrainableModel model() {
         return model;
     }
 
     /** A new denoiser holding the current EMA weights, the ones to sample with. */
     public Denoiser emaDenoiser() {
-        return model.withParameters(ema.average());
+        return Models.denoiser(setup.model(), ema.average(), setup.schedule());
     }
 
     /** A copy of the current EMA weights. */

@@ -1,7 +1,12 @@
 package org.noiselab.engine.train;
 
 import java.util.Objects;
+import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.ClassifierSpec;
+import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.ModelSpec;
+import org.noiselab.engine.model.Models;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.schedule.ScheduleSpec;
 
@@ -26,6 +31,28 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
         Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(seeds, "seeds");
+        boolean cdm = objective instanceof ObjectiveSpec.Cdm;
+        if (cdm != Models.isClassifier(model)) {
+            throw new InvalidConfigException("objective", objective.kind(), cdm
+                    ? "trains a noise-level classifier, not a " + model.kind()
+                    : "trains a denoising network; a noise-level classifier trains only with cdm");
+        }
+        if (model instanceof ClassifierSpec c && c.levels() != schedule.steps() + 2) {
+            throw new InvalidConfigException("model.levels", c.levels(), "the schedule has T = " + schedule.steps()
+                    + ", so the classifier needs T + 2 = " + (schedule.steps() + 2) + " levels");
+        }
+    }
+
+    /**
+     * The default architecture an objective trains, with the given size: a noise-level classifier over the schedule's
+     * {@code T + 2} levels for cdm, a denoising MLP otherwise.
+     */
+    public static ModelSpec defaultModel(ObjectiveSpec objective, int dim, int steps, int width, int depth,
+                                         Activation activation) {
+        if (objective instanceof ObjectiveSpec.Cdm) {
+            return ClassifierSpec.defaults(dim, steps).withWidth(width).withDepth(depth).withActivation(activation);
+        }
+        return MlpSpec.defaults(dim).withWidth(width).withDepth(depth).withActivation(activation);
     }
 
     public TrainingSetup withConfig(TrainingConfig c) {

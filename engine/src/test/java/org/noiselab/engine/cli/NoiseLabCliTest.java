@@ -29,7 +29,8 @@ class NoiseLabCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "bench", "datasets", "info"})
+    @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "logits", "confusion", "ablate-cdm",
+        "bench", "datasets", "info"})
     void everyCommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertThat(r.code).isZero();
@@ -113,9 +114,10 @@ class NoiseLabCliTest {
         Result r = run("bench", "--smoke", "--repeats", "2", "--threads", "1,2", "--skip-picard", "--json",
                 json.toString());
         assertThat(r.code).as(r.err).isZero();
-        assertThat(r.out).contains("train.batch256").contains("sample.n100").contains("PyTorch 1.13");
+        assertThat(r.out).contains("train.batch256").contains("train.cdm.batch256").contains("sample.n100")
+                .contains("PyTorch 1.13").contains("CDM step costs");
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
-        assertThat(tree.get("results")).hasSize(8);
+        assertThat(tree.get("results")).hasSize(10);
         assertThat(tree.get("results").get(0).get("runs")).hasSize(2);
         assertThat(tree.get("results").get(0).get("median").asDouble()).isPositive();
         assertThat(tree.get("machine").get("processors").asInt()).isPositive();
@@ -175,7 +177,76 @@ class NoiseLabCliTest {
         double model = Double.parseDouble(r.out.replaceAll("(?s).*?: (\\S+) \\+- .*", "$1"));
         double exact = Double.parseDouble(r.out.replaceAll("(?s).*exact NLL of the same points:\\s+(\\S+) nats.*", "$1"));
         assertThat(Math.abs(model - exact)).isLessThan(0.15);
-        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm").code).isEqualTo(2);
+        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "magic").code).isEqualTo(2);
+        Result cdm = run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm", "--n", "300");
+        assertThat(cdm.code).as(cdm.err).isZero();
+        assertThat(cdm.out).contains("one forward pass").contains("difference: +0.0000").doesNotContain("-0.0001");
+    }
+
+    @Test
+    void classificationDiffusionModelsTrainSampleAndReportLikelihoodLogitsAndConfusion() throws IOException {
+        Path ckpt = dir.resolve("cdm.nlab");
+        Result train = run("train", "--dataset", "gauss1d-two-mode", "--objective", "cdm", "--ce-weight", "0.05",
+                "--steps", "30", "--batch", "64", "--width", "16", "--schedule", "uniform", "--eval-samples", "0",
+                "--out", ckpt.toString());
+        assertThat(train.code).as(train.err).isZero();
+        var c = org.noiselab.engine.io.CheckpointIO.load(ckpt);
+        assertThat(c.setup().objective()).isEqualTo(new org.noiselab.engine.objective.ObjectiveSpec.Cdm(0.05, 1));
+        assertThat(c.setup().model()).isInstanceOf(org.noiselab.engine.model.ClassifierSpec.class);
+        assertThat(run("info", "--checkpoint", ckpt.toString()).out).contains("objective   cdm");
+
+        Result nll = run("nll", "--checkpoint", ckpt.toString(), "--method", "cdm", "--n", "100");
+        assertThat(nll.code).as(nll.err).isZero();
+        assertThat(nll.out).contains("model NLL (cdm");
+        Path samples = dir.resolve("s.csv");
+        Result sample = run("sample", "--checkpoint", ckpt.toString(), "--sampler", "dpm2", "--steps", "10", "--n",
+                "20", "--out", samples.toString());
+        assertThat(sample.code).as(sample.err).isZero();
+        assertThat(Files.readAllLines(samples)).hasSize(21);
+
+        Path logits = dir.resolve("logits.csv");
+        Result lg = run("logits", "--checkpoint", ckpt.toString(), "--x", "5", "--x", "-4.5", "--t", "200,800",
+                "--out", logits.toString());
+        assertThat(lg.code).as(lg.err).isZero();
+        List<String> rows = Files.readAllLines(logits);
+        assertThat(rows.get(0)).isEqualTo("x,t,level,model_logp,exact_logp");
+        assertThat(rows).hasSize(1 + 2 * 2 * 1002);
+        assertThat(rows.get(1)).startsWith("5.0,200,0,");
+
+        Path confusion = dir.resolve("confusion.csv");
+        Result cf = run("confusion", "--checkpoint", ckpt.toString(), "--n", "500", "--bins", "10", "--out",
+                confusion.toString());
+        assertThat(cf.code).as(cf.err).isZero();
+        assertThat(cf.out).contains("accuracy").contains("exact");
+        assertThat(Files.readAllLines(confusion)).hasSize(1 + 2 * 100);
+
+        Path ddpm = dir.resolve("ddpm.nlab");
+        assertThat(run("train", "--dataset", "gauss1d-two-mode", "--steps", "5", "--batch", "16", "--width", "8",
+                "--eval-samples", "0", "--out", ddpm.toString()).code).isZero();
+        Result wrong = run("logits", "--checkpoint", ddpm.toString(), "--x", "1", "--out", logits.toString());
+        assertThat(wrong.code).isEqualTo(2);
+        assertThat(wrong.err).contains("denoising network").contains("--objective cdm");
+        assertThat(run("logits", "--checkpoint", ckpt.toString(), "--x", "1,2", "--out", logits.toString()).code)
+                .isEqualTo(2);
+        assertThat(run("logits", "--checkpoint", ckpt.toString(), "--x", "1", "--t", "1002", "--out",
+                logits.toString()).code).isEqualTo(2);
+        assertThat(run("train", "--objective", "cdm", "--ce-weight", "0", "--mse-weight", "0", "--out",
+                dir.resolve("z.nlab").toString()).code).isEqualTo(2);
+    }
+
+    @Test
+    void theCdmAblationTrainsThreeModelsAndWritesItsTable() throws IOException {
+        Path out = dir.resolve("ablation");
+        Result r = run("ablate-cdm", "--dataset", "gauss1d-two-mode", "--steps", "5", "--batch", "16", "--eval", "40",
+                "--out-dir", out.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(out.resolve("ablation.md")).exists();
+        List<String> csv = Files.readAllLines(out.resolve("ablation.csv"));
+        assertThat(csv).hasSize(4);
+        assertThat(csv.get(1)).startsWith("ce-only,");
+        assertThat(csv.get(2)).startsWith("mse-only,");
+        assertThat(csv.get(3)).startsWith("both,");
+        assertThat(out.resolve("gauss1d-two-mode-both.nlab")).exists();
     }
 
     @Test

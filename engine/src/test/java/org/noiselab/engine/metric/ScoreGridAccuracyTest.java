@@ -51,7 +51,7 @@ class ScoreGridAccuracyTest {
 
     @Test
     void untrainedModelFailsTheSameCheck() {
-        Denoiser untrained = Models.initialise(trained.setup().model(), 99);
+        Denoiser untrained = Models.asDenoiser(Models.initialise(trained.setup().model(), 99), trained.setup().schedule());
         assertThat(dataRegionError(untrained)).isGreaterThan(0.05);
     }
 

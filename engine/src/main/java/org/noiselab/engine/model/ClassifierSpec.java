@@ -1,0 +1,119 @@
+package org.noiselab.engine.model;
+
+import org.noiselab.engine.InvalidConfigException;
+
+/**
+ * The toy noise-level classifier of a classification diffusion model (CDM; Yadin, Elata and Michaeli 2024): an MLP
+ * that sees only the point {@code x} (sinusoidal input features as in {@link MlpSpec}, no noise-level input) and
+ * outputs one logit per noise level {@code t = 0..T+1}.
+ *
+ * <p>The read-out produces raw values {@code r_0..r_{T+1}} and a fixed cumulative sum gives the logits
+ * {@code f_t = r_0 + ... + r_t}, so {@code r_t} models {@code log p(t|x) - log p(t-1|x)} (the paper's output layer).
+ *
+ * @param dim              data dimension
+ * @param width            hidden units per layer
+ * @param depth            hidden layers
+ * @param activation       hidden non-linearity; it must be smooth (the denoiser is the classifier's input gradient)
+ * @param inputFrequencies frequencies per input coordinate
+ * @param inputScale       highest input frequency
+ * @param levels           noise levels {@code T + 2} (classes {@code 0..T+1})
+ * @param classCount       conditioning classes, 0 for unconditional
+ */
+public record ClassifierSpec(int dim, int width, int depth, Activation activation, int inputFrequencies,
+                             double inputScale, int levels, int classCount) implements ModelSpec, DenseShape {
+
+    /**
+     * Default highest input frequency: lower than the denoiser's, because the classifier's input gradient is the
+     * model's output and each feature's derivative is scaled by its frequency.
+     */
+    public static final double DEFAULT_INPUT_SCALE = 4;
+
+    public ClassifierSpec {
+        check("dim", dim, 1, 64);
+        check("width", width, 1, 4096);
+        check("depth", depth, 1, 32);
+        check("inputFrequencies", inputFrequencies, 0, 512);
+        check("levels", levels, 3, 100_002);
+        check("classCount", classCount, 0, 10_000);
+        if (activation == null) {
+            throw new InvalidConfigException("activation", null, "required");
+        }
+        if (activation == Activation.RELU) {
+            throw new InvalidConfigException("activation", "relu",
+                    "a classification diffusion model needs a smooth activation (its denoiser is an input gradient)");
+        }
+        if (!(inputScale > 0 && inputScale < 1e6)) {
+            throw new InvalidConfigException("inputScale", inputScale, "must be positive");
+        }
+    }
+
+    /** The defaults for a data dimension and T diffusion steps: 3 hidden layers of 128 SiLU units, T + 2 levels. */
+    public static ClassifierSpec defaults(int dim, int steps) {
+        return new ClassifierSpec(dim, MlpSpec.DEFAULT_WIDTH, MlpSpec.DEFAULT_DEPTH, Activation.SILU,
+                MlpSpec.DEFAULT_INPUT_FREQUENCIES, DEFAULT_INPUT_SCALE, steps + 2, 0);
+    }
+
+    public ClassifierSpec withWidth(int w) {
+        return new ClassifierSpec(dim, w, depth, activation, inputFrequencies, inputScale, levels, classCount);
+    }
+
+    public ClassifierSpec withDepth(int d) {
+        return new ClassifierSpec(dim, width, d, activation, inputFrequencies, inputScale, levels, classCount);
+    }
+
+    public ClassifierSpec withActivation(Activation a) {
+        return new ClassifierSpec(dim, width, depth, a, inputFrequencies, inputScale, levels, classCount);
+    }
+
+    public ClassifierSpec withInputScale(double s) {
+        return new ClassifierSpec(dim, width, depth, activation, inputFrequencies, s, levels, classCount);
+    }
+
+    public ClassifierSpec withClassCount(int c) {
+        return new ClassifierSpec(dim, width, depth, activation, inputFrequencies, inputScale, levels, c);
+    }
+
+    /** The number of diffusion steps T (levels minus the clean and the pure-noise class). */
+    public int steps() {
+        return levels - 2;
+    }
+
+    /** Number of input features fed to the first layer. */
+    public int featureCount() {
+        return dim + 2 * inputFrequencies * dim;
+    }
+
+    @Override
+    public int layerInput(int l) {
+        return l == 0 ? featureCount() : width;
+    }
+
+    @Override
+    public int layerOutput(int l) {
+        return l == depth ? levels : width;
+    }
+
+    @Override
+    public int parameterCount() {
+        long count = 0;
+        for (int l = 0; l <= depth; l++) {
+            count += (long) layerInput(l) * layerOutput(l) + layerOutput(l);
+        }
+        count += classCount == 0 ? 0 : (long) (classCount + 1) * width;
+        if (count > 200_000_000) {
+            throw new InvalidConfigException("width", width, "model would have " + count + " parameters");
+        }
+        return (int) count;
+    }
+
+    @Override
+    public String kind() {
+        return "classifier-mlp";
+    }
+
+    private static void check(String field, int v, int lo, int hi) {
+        if (v < lo || v > hi) {
+            throw new InvalidConfigException(field, v, "must lie in " + lo + ".." + hi);
+        }
+    }
+}
