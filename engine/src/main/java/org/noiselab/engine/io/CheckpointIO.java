@@ -292,6 +292,10 @@ public final class CheckpointIO {
             throw new CheckpointFormatException(source + ": not a readable zip file (" + e.getMessage() + ")", e);
         } catch (java.io.EOFException e) {
             throw new CheckpointFormatException(source + ": the file is truncated", e);
+        } catch (IllegalArgumentException e) {
+            // java.util.zip reports an entry name that is not valid UTF-8 this way
+            throw new CheckpointFormatException(source + ": not a readable zip file (an entry name is not valid UTF-8)",
+                    e);
         }
         if (entries.isEmpty()) {
             throw new CheckpointFormatException(source + ": not a checkpoint (no zip entries found)");

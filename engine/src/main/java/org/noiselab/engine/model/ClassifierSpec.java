@@ -29,12 +29,12 @@ public record ClassifierSpec(int dim, int width, int depth, Activation activatio
     public static final double DEFAULT_INPUT_SCALE = 4;
 
     public ClassifierSpec {
-        check("dim", dim, 1, 64);
-        check("width", width, 1, 4096);
-        check("depth", depth, 1, 32);
-        check("inputFrequencies", inputFrequencies, 0, 512);
-        check("levels", levels, 3, 100_002);
-        check("classCount", classCount, 0, 10_000);
+        DenseShape.check("dim", dim, 1, 64);
+        DenseShape.check("width", width, 1, 4096);
+        DenseShape.check("depth", depth, 1, 32);
+        DenseShape.check("inputFrequencies", inputFrequencies, 0, 512);
+        DenseShape.check("levels", levels, 3, 100_002);
+        DenseShape.check("classCount", classCount, 0, 10_000);
         if (activation == null) {
             throw new InvalidConfigException("activation", null, "required");
         }
@@ -78,42 +78,23 @@ public record ClassifierSpec(int dim, int width, int depth, Activation activatio
         return levels - 2;
     }
 
-    /** Number of input features fed to the first layer. */
+    @Override
     public int featureCount() {
         return dim + 2 * inputFrequencies * dim;
     }
 
     @Override
-    public int layerInput(int l) {
-        return l == 0 ? featureCount() : width;
-    }
-
-    @Override
-    public int layerOutput(int l) {
-        return l == depth ? levels : width;
-    }
-
-    @Override
     public int parameterCount() {
-        long count = 0;
-        for (int l = 0; l <= depth; l++) {
-            count += (long) layerInput(l) * layerOutput(l) + layerOutput(l);
-        }
-        count += classCount == 0 ? 0 : (long) (classCount + 1) * width;
-        if (count > 200_000_000) {
-            throw new InvalidConfigException("width", width, "model would have " + count + " parameters");
-        }
-        return (int) count;
+        return DenseShape.super.parameterCount();
+    }
+
+    @Override
+    public int readoutSize() {
+        return levels;
     }
 
     @Override
     public String kind() {
         return "classifier-mlp";
-    }
-
-    private static void check(String field, int v, int lo, int hi) {
-        if (v < lo || v > hi) {
-            throw new InvalidConfigException(field, v, "must lie in " + lo + ".." + hi);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package org.noiselab.engine.model;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.kernel.VectorGemm;
@@ -63,20 +62,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
 
     /** A freshly initialised network: weights and biases {@code U(-1/sqrt(in), 1/sqrt(in))} as in PyTorch's Linear. */
     public static MlpDenoiser initialise(MlpSpec spec, long seed) {
-        MlpLayout layout = new MlpLayout(spec);
-        float[] p = new float[layout.size()];
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int l = 0; l < layout.layers(); l++) {
-            double bound = 1 / Math.sqrt(spec.layerInput(l));
-            int end = layout.biasOffset(l) + spec.layerOutput(l);
-            for (int i = layout.weightOffset(l); i < end; i++) {
-                p[i] = (float) rng.nextDouble(-bound, bound);
-            }
-        }
-        double classBound = 1 / Math.sqrt(spec.layerInput(0));
-        for (int i = layout.classTableOffset(); i < layout.size(); i++) {
-            p[i] = (float) rng.nextDouble(-classBound, classBound);
-        }
+        float[] p = new MlpLayout(spec).initialParameters(seed);
         return new MlpDenoiser(spec, p);
     }
 

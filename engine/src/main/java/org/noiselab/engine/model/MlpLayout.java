@@ -1,5 +1,7 @@
 package org.noiselab.engine.model;
 
+import java.util.SplittableRandom;
+
 /**
  * Where each tensor of a {@link DenseShape} (an {@link MlpSpec} or a {@link ClassifierSpec}) lives in the flat parameter vector: for layer {@code l = 0..depth}, the
  * weight {@code W_l} (row-major, {@code in x out}) followed by its bias; then the class table ({@code (C + 1) x width})
@@ -55,5 +57,26 @@ public final class MlpLayout {
     /** Total number of parameters. */
     public int size() {
         return size;
+    }
+
+    /**
+     * Fresh parameters: weights and biases {@code U(-1/sqrt(in), 1/sqrt(in))} as in PyTorch's Linear, and the class
+     * table with the first layer's bound.
+     */
+    public float[] initialParameters(long seed) {
+        float[] p = new float[size()];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int l = 0; l < layers(); l++) {
+            double bound = 1 / Math.sqrt(spec.layerInput(l));
+            int end = biasOffset(l) + spec.layerOutput(l);
+            for (int i = weightOffset(l); i < end; i++) {
+                p[i] = (float) rng.nextDouble(-bound, bound);
+            }
+        }
+        double classBound = 1 / Math.sqrt(spec.layerInput(0));
+        for (int i = classTableOffset(); i < size(); i++) {
+            p[i] = (float) rng.nextDouble(-classBound, classBound);
+        }
+        return p;
     }
 }

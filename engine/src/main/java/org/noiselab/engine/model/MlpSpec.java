@@ -32,12 +32,12 @@ public record MlpSpec(int dim, int width, int depth, Activation activation, int 
     public static final double DEFAULT_NOISE_SCALE = 1;
 
     public MlpSpec {
-        check("dim", dim, 1, 64);
-        check("width", width, 1, 4096);
-        check("depth", depth, 1, 32);
-        check("inputFrequencies", inputFrequencies, 0, 512);
-        check("noiseFrequencies", noiseFrequencies, 1, 512);
-        check("classCount", classCount, 0, 10_000);
+        DenseShape.check("dim", dim, 1, 64);
+        DenseShape.check("width", width, 1, 4096);
+        DenseShape.check("depth", depth, 1, 32);
+        DenseShape.check("inputFrequencies", inputFrequencies, 0, 512);
+        DenseShape.check("noiseFrequencies", noiseFrequencies, 1, 512);
+        DenseShape.check("classCount", classCount, 0, 10_000);
         if (activation == null) {
             throw new InvalidConfigException("activation", null, "required");
         }
@@ -78,42 +78,23 @@ public record MlpSpec(int dim, int width, int depth, Activation activation, int 
         return new MlpSpec(dim, width, depth, activation, inputFrequencies, inputScale, noiseFrequencies, noiseScale, c);
     }
 
-    /** Number of input features fed to the first layer. */
+    @Override
     public int featureCount() {
         return dim + 2 * inputFrequencies * dim + 2 * noiseFrequencies;
     }
 
     @Override
-    public int layerInput(int l) {
-        return l == 0 ? featureCount() : width;
-    }
-
-    @Override
-    public int layerOutput(int l) {
-        return l == depth ? dim : width;
-    }
-
-    @Override
     public int parameterCount() {
-        long count = 0;
-        for (int l = 0; l <= depth; l++) {
-            count += (long) layerInput(l) * layerOutput(l) + layerOutput(l);
-        }
-        count += classCount == 0 ? 0 : (long) (classCount + 1) * width;
-        if (count > 200_000_000) {
-            throw new InvalidConfigException("width", width, "model would have " + count + " parameters");
-        }
-        return (int) count;
+        return DenseShape.super.parameterCount();
+    }
+
+    @Override
+    public int readoutSize() {
+        return dim;
     }
 
     @Override
     public String kind() {
         return "mlp";
-    }
-
-    private static void check(String field, int v, int lo, int hi) {
-        if (v < lo || v > hi) {
-            throw new InvalidConfigException(field, v, "must lie in " + lo + ".." + hi);
-        }
     }
 }
