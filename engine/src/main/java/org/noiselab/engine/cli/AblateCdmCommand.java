@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.likelihood.CdmLikelihood;
@@ -19,6 +20,7 @@ import org.noiselab.engine.model.ClassifierDenoiser;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ExactNoiseClassifier;
 import org.noiselab.engine.model.MlpClassifier;
+import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.SamplerSpec;
@@ -81,7 +83,8 @@ final class AblateCdmCommand implements Callable<Integer> {
             description = "Where the three checkpoints and ablation.md / ablation.csv go.")
     Path outDir;
 
-    record Row(String name, ObjectiveSpec.Cdm objective, double accuracy, double crossEntropy, double squaredError,
+    /** One line of the table; {@code objective} is null for the exact classifier of the dataset. */
+    record Row(String name, ObjectiveSpec.@Nullable Cdm objective, double accuracy, double crossEntropy, double squaredError,
                double mmd, double nll, double exactNll, double monotone, double farExcess) {
     }
 
@@ -116,6 +119,8 @@ final class AblateCdmCommand implements Callable<Integer> {
             MlpClassifier classifier = MlpClassifier.of((ClassifierSpec) setup.model(), session.emaParameters());
             rows.add(assess(v.getKey(), v.getValue(), classifier, session.schedule(), d));
         }
+        NoiseSchedule s = NoiseSchedule.create(scheduleSpec);
+        rows.add(assess("exact", null, new ExactNoiseClassifier(d, s), s, d));
         String table = table(rows, d);
         out.print(table);
         Files.writeString(outDir.resolve("ablation.md"), table, StandardCharsets.UTF_8);
@@ -125,7 +130,8 @@ final class AblateCdmCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Row assess(String name, ObjectiveSpec.Cdm objective, MlpClassifier classifier, NoiseSchedule s,
+    private Row assess(String name, ObjectiveSpec.@Nullable Cdm objective, NoiseLevelClassifier classifier,
+                       NoiseSchedule s,
                        ToyDataset d) {
         ClassifierEvaluation e = ClassifierEvaluation.evaluate(classifier, s, d, 10 * eval, 20, seed + 1);
         float[] samples = Samplers.create(new SamplerSpec.Ddpm(s.steps())).sample(
@@ -172,8 +178,10 @@ final class AblateCdmCommand implements Callable<Integer> {
         }
         b.append(String.format("%naccuracy, CE, eps MSE: %d fresh draws, t ~ U{0..T+1}. MMD: %d samples vs %d data"
                 + " draws. NLL: single forward pass (Theorem 3.2) on %d data draws. monotone: fraction of level"
-                + " steps going downhill away from the peak of log p(t'|x_t) (8 points x t = 200, 400, 600, 800);"
-                + " far excess: mean of model minus exact log p(t'|x_t) over |t' - t| > 300.%n", 10 * eval, eval,
+                + " steps of " + LogitCurves.MONOTONE_STRIDE + " levels going downhill away from the peak of log p(t'|x_t)"
+                + " (8 points x t = 200, 400, 600, 800);"
+                + " far excess: mean of model minus exact log p(t'|x_t) over |t' - t| > 300. exact: the dataset's"
+                + " true noise-level classifier (its samples are the oracle denoiser's).%n", 10 * eval, eval,
                 eval, eval));
         return b.toString();
     }
@@ -182,8 +190,9 @@ final class AblateCdmCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder(
                 "loss,ce_weight,mse_weight,accuracy,cross_entropy,eps_mse,mmd,nll,exact_nll,monotone,far_excess\n");
         for (Row r : rows) {
-            b.append(String.join(",", r.name(), Double.toString(r.objective().ceWeight()),
-                    Double.toString(r.objective().mseWeight()), Double.toString(r.accuracy()),
+            ObjectiveSpec.Cdm o = r.objective();
+            b.append(String.join(",", r.name(), o == null ? "" : Double.toString(o.ceWeight()),
+                    o == null ? "" : Double.toString(o.mseWeight()), Double.toString(r.accuracy()),
                     Double.toString(r.crossEntropy()), Double.toString(r.squaredError()), Double.toString(r.mmd()),
                     Double.toString(r.nll()), Double.toString(r.exactNll()), Double.toString(r.monotone()),
                     Double.toString(r.farExcess()))).append('\n');

@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     double mseWeight;
 
     @Option(names = "--input-scale", paramLabel = "F",
-            description = "Highest sinusoidal input frequency (default: 16 for a denoiser, 4 for a cdm classifier).")
+            description = "Highest sinusoidal input frequency (default: 16).")
     Double inputScale;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Checkpoint to write (.nlab).")

@@ -79,21 +79,39 @@ public final class LogitCurves {
         return out;
     }
 
+    /** Level stride of {@link #monotoneFraction(double[])}: the scale at which a curve is seen in a plot. */
+    public static final int MONOTONE_STRIDE = 20;
+
     /**
-     * The fraction of adjacent-level steps that go downhill away from the curve's peak: 1 for a unimodal curve,
-     * lower for one that rises again far from its maximum.
+     * The fraction of steps of {@link #MONOTONE_STRIDE} levels that go downhill away from the curve's peak: 1 for a
+     * unimodal curve, lower for one that rises again far from its maximum (steps across the peak are not counted).
+     * Adjacent levels of a 1000-step schedule differ by less than a learned curve's wiggle, so a one-level stride
+     * would call every learned curve half non-monotone.
      */
     public static double monotoneFraction(double[] curve) {
+        return monotoneFraction(curve, MONOTONE_STRIDE);
+    }
+
+    /** {@link #monotoneFraction(double[])} at a given level stride. */
+    public static double monotoneFraction(double[] curve, int stride) {
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be positive: " + stride);
+        }
         int peak = 0;
         for (int u = 1; u < curve.length; u++) {
             peak = curve[u] > curve[peak] ? u : peak;
         }
         int good = 0;
-        for (int u = 0; u + 1 < curve.length; u++) {
-            boolean downhill = u < peak ? curve[u + 1] >= curve[u] : curve[u + 1] <= curve[u];
-            good += downhill ? 1 : 0;
+        int steps = 0;
+        for (int u = peak % stride; u + stride < curve.length; u += stride) {
+            int v = u + stride;
+            if (v <= peak || u >= peak) {
+                boolean downhill = v <= peak ? curve[v] >= curve[u] : curve[v] <= curve[u];
+                good += downhill ? 1 : 0;
+                steps++;
+            }
         }
-        return curve.length < 2 ? 1 : (double) good / (curve.length - 1);
+        return steps == 0 ? 1 : (double) good / steps;
     }
 
     /** Mean of {@code model - exact} over levels more than {@code distance} away from {@code t}. */

@@ -1,6 +1,7 @@
 package org.noiselab.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -242,10 +243,16 @@ class NoiseLabCliTest {
         assertThat(r.code).as(r.err).isZero();
         assertThat(out.resolve("ablation.md")).exists();
         List<String> csv = Files.readAllLines(out.resolve("ablation.csv"));
-        assertThat(csv).hasSize(4);
+        assertThat(csv).hasSize(5);
         assertThat(csv.get(1)).startsWith("ce-only,");
         assertThat(csv.get(2)).startsWith("mse-only,");
         assertThat(csv.get(3)).startsWith("both,");
+        // the exact classifier's row: Theorem 3.2 gives the exact NLL, its curves are monotone and are the reference
+        String[] exact = csv.get(4).split(",", -1);
+        assertThat(exact[0]).isEqualTo("exact");
+        assertThat(Double.parseDouble(exact[7])).isCloseTo(Double.parseDouble(exact[8]), within(1e-6));
+        assertThat(Double.parseDouble(exact[9])).isEqualTo(1.0);
+        assertThat(Double.parseDouble(exact[10])).isEqualTo(0.0);
         assertThat(out.resolve("gauss1d-two-mode-both.nlab")).exists();
     }
 
