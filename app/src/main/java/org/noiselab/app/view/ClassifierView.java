@@ -30,6 +30,9 @@ import org.noiselab.app.viewmodel.ClassifierViewModel;
  */
 public final class ClassifierView implements ExportableView {
 
+    /** The exact curves are drawn as a wide band under the model's thin line, so both show where they agree. */
+    private static final double EXACT_WIDTH = 4.5;
+
     private final ClassifierViewModel vm;
     private final ViewSettings settings;
     private final BorderPane root = new BorderPane();
@@ -159,7 +162,7 @@ public final class ClassifierView implements ExportableView {
         List<PlotLayer> layers = new ArrayList<>();
         layers.add(new PlotLayer.Curve(new double[] {p.level(), p.level()}, new double[] {low - pad, pad},
                 ViewSettings.DATA, 1.2));
-        layers.add(new PlotLayer.Curve(levels, p.exact(), ViewSettings.EXACT, 2.2));
+        layers.add(new PlotLayer.Curve(levels, p.exact(), ViewSettings.EXACT, EXACT_WIDTH));
         if (p.model() != null) {
             layers.add(new PlotLayer.Curve(levels, p.model(), ViewSettings.MODEL, 1.8));
         }
@@ -215,8 +218,8 @@ public final class ClassifierView implements ExportableView {
             double[] xs = axis(b[0], b[1], m.nx());
             List<PlotLayer> log = new ArrayList<>();
             List<PlotLayer> lin = new ArrayList<>();
-            log.add(new PlotLayer.Curve(xs, m.exactLogDensity(), ViewSettings.EXACT, 2.2));
-            lin.add(new PlotLayer.Curve(xs, exp(m.exactLogDensity()), ViewSettings.EXACT, 2.2));
+            log.add(new PlotLayer.Curve(xs, m.exactLogDensity(), ViewSettings.EXACT, EXACT_WIDTH));
+            lin.add(new PlotLayer.Curve(xs, exp(m.exactLogDensity()), ViewSettings.EXACT, EXACT_WIDTH));
             double top = 1.15 * max(exp(m.exactLogDensity()));
             if (m.modelLogDensity() != null) {
                 log.add(new PlotLayer.Curve(xs, m.modelLogDensity(), ViewSettings.MODEL, 1.8));
@@ -233,7 +236,8 @@ public final class ClassifierView implements ExportableView {
             modelMap.setLayers(log);
             exactMap.setView(b[0], b[1], 0, top);
             exactMap.setAxisLabels("x", "p(x)");
-            exactMap.setTitle("density: model (blue) and exact (orange)");
+            exactMap.setTitle(m.modelLogDensity() == null ? "density: exact (orange)"
+                    : "density: model (blue) and exact (orange)");
             exactMap.setLayers(lin);
         } else {
             double[] range = Heatmap.robustRange(m.exactLogDensity(), false);

@@ -129,7 +129,7 @@ public final class ControlPanel {
                 new SettingItem("Diffusion", "Schedule", "Noise schedule", String.class, setup.scheduleProperty(),
                         setup.schedules()),
                 SettingItem.of("Diffusion", "Steps T", "Diffusion steps", Integer.class, setup.timestepsProperty()),
-                SettingItem.of("Diffusion", "CE weight (cdm)",
+                SettingItem.of("Diffusion", "CE weight",
                         "cdm objective: weight of the cross-entropy over noise levels beside the squared error",
                         Double.class, setup.ceWeightProperty()));
     }
