@@ -74,11 +74,17 @@ class UiResponsivenessTest {
         }
         long[] maxGap = {0};
         long[] last = {0};
+        java.util.List<String> longGaps = new java.util.ArrayList<>();
+        java.lang.management.RuntimeMXBean runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
         AnimationTimer pulses = new AnimationTimer() {
             @Override
             public void handle(long now) {
                 if (last[0] != 0) {
                     maxGap[0] = Math.max(maxGap[0], now - last[0]);
+                    if (now - last[0] > 50_000_000L) {
+                        longGaps.add(String.format("%.0f ms ending at uptime %.3f s", (now - last[0]) / 1e6,
+                                runtime.getUptime() / 1e3));
+                    }
                 }
                 last[0] = now;
             }
@@ -107,9 +113,9 @@ class UiResponsivenessTest {
             pulses.stop();
         });
         String report = String.format("while training %s for %.1f s: heatmap %.1f refreshes/s (%.1f ms each on the"
-                + " analysis thread), %.0f training steps/s, longest FX pulse gap %.1f ms%n", setup.datasetProperty()
-                .get(), seconds, refreshes / seconds, computeNanos[0] / 1e6 / Math.max(1, computeNanos[1]),
-                steps / seconds, maxGap[0] / 1e6);
+                + " analysis thread), %.0f training steps/s, longest FX pulse gap %.1f ms; gaps over 50 ms: %s%n",
+                setup.datasetProperty().get(), seconds, refreshes / seconds,
+                computeNanos[0] / 1e6 / Math.max(1, computeNanos[1]), steps / seconds, maxGap[0] / 1e6, longGaps);
         System.out.print(report);
         Files.writeString(Path.of("target", "ui-responsiveness.txt"), report);
         assertThat(refreshes).as("the heatmap refreshes while training").isGreaterThan((long) seconds);
