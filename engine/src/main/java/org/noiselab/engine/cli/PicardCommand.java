@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.metric.Mmd;
+import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.PicardIteration;
 import org.noiselab.engine.sample.PicardSampler;
 import org.noiselab.engine.sample.PicardSpec;
 import org.noiselab.engine.sample.SampleResult;
-import org.noiselab.engine.sample.SamplingRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +39,9 @@ final class PicardCommand implements Callable<Integer> {
 
     @Mixin
     ModelSource source;
+
+    @Mixin
+    GuidanceOptions guidance;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "2000", description = "Samples (default: ${DEFAULT-VALUE}).")
     int n;
@@ -87,8 +90,9 @@ final class PicardCommand implements Callable<Integer> {
         if (n < 2 || track < 0 || track > n) {
             throw new InvalidConfigException("--n/--track", n + "/" + track, "need n >= 2 and 0 <= track <= n");
         }
-        int dim = m.denoiser().dim();
-        float[] data = m.dataset().sample(n, seed ^ 0x5DEECE66DL).pointsAsFloats();
+        Denoiser denoiser = guidance.denoiser(m.denoiser());
+        int dim = denoiser.dim();
+        float[] data = guidance.referenceData(m.dataset(), n, seed ^ 0x5DEECE66DL);
         int[] tracked = new int[trajectories == null ? 0 : track];
         for (int i = 0; i < tracked.length; i++) {
             tracked[i] = i;
@@ -99,8 +103,8 @@ final class PicardCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             w.write("iteration,window_start,converged_steps,model_evaluations,mmd,max_residual\n");
-            SampleResult r = new PicardSampler(picard).sample(new DiffusionProblem(m.denoiser(), m.schedule()),
-                    SamplingRequest.of(n, seed), tracked, it -> {
+            SampleResult r = new PicardSampler(picard).sample(new DiffusionProblem(denoiser, m.schedule()),
+                    guidance.request(n, seed), tracked, it -> {
                         double mmd = Mmd.mmd(it.finalState(), n, data, n, dim, bandwidth);
                         try {
                             w.write(it.iteration() + "," + it.windowStart() + "," + it.converged() + ","

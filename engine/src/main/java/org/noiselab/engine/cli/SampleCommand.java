@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Draw samples with a reverse-process sampler and write them as CSV (header, one point per line).",
             "  noiselab sample --checkpoint dino.nlab --sampler ddpm --steps 1000 --n 2000 --out samples.csv",
-            "  noiselab sample --model oracle --dataset dino --sampler heun --steps 25 --out exact.csv"})
+            "  noiselab sample --model oracle --dataset dino --sampler heun --steps 25 --out exact.csv",
+            "  noiselab sample --model oracle --dataset three-class --class 0 --guidance 3 --out guided.csv"})
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -28,6 +29,9 @@ final class SampleCommand implements Callable<Integer> {
 
     @Mixin
     ModelSource source;
+
+    @Mixin
+    GuidanceOptions guidance;
 
     @Option(names = "--sampler", paramLabel = "NAME", defaultValue = "ddpm",
             description = "One of " + SamplerSpec.NAMES + " (default: ${DEFAULT-VALUE}).")
@@ -59,11 +63,11 @@ final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelSource.Resolved m = source.resolve();
         SamplerSpec s = samplerSpec(m.schedule().steps());
-        SampleResult r = Samplers.create(s).sample(new DiffusionProblem(m.denoiser(), m.schedule()),
-                SamplingRequest.of(n, seed));
+        SampleResult r = Samplers.create(s).sample(new DiffusionProblem(guidance.denoiser(m.denoiser()), m.schedule()),
+                guidance.request(n, seed));
         CsvPoints.write(out, CsvPoints.defaultColumns(r.dim()), r.points(), r.n());
-        spec.commandLine().getOut().printf("wrote %d samples from %s (%s, %d steps, %d model evaluations) to %s%n",
-                r.n(), m.label(), s.kind(), s.steps(), r.evaluations(), out);
+        spec.commandLine().getOut().printf("wrote %d samples from %s (%s, %d steps%s, %d model evaluations) to %s%n",
+                r.n(), m.label(), s.kind(), s.steps(), guidance.describe(), r.evaluations(), out);
         return 0;
     }
 

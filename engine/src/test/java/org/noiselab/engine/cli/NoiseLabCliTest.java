@@ -94,6 +94,52 @@ class NoiseLabCliTest {
     }
 
     @Test
+    void guidedSamplingOfALabelledOracleAndItsErrors() throws IOException {
+        Path plain = dir.resolve("c.csv");
+        Path guided = dir.resolve("w.csv");
+        String[] base = {"sample", "--model", "oracle", "--dataset", "three-class", "--sampler", "ddim", "--steps",
+            "20", "--n", "300", "--class", "0"};
+        Result r0 = run(concat(base, "--out", plain.toString()));
+        assertThat(r0.code).as(r0.err).isZero();
+        Result r3 = run(concat(base, "--guidance", "3", "--out", guided.toString()));
+        assertThat(r3.code).as(r3.err).isZero();
+        assertThat(r3.out).contains("class 0, guidance 3.0");
+        // guidance pushes class 0 (centred on the top, at (0, 1.5)) further from the other two classes
+        assertThat(meanColumn(guided, 1)).isGreaterThan(meanColumn(plain, 1) + 0.2);
+
+        Path picard = dir.resolve("p.csv");
+        Result p = run("picard", "--model", "oracle", "--dataset", "three-class", "--steps", "50", "--n", "100",
+                "--class", "1", "--guidance", "2", "--drift", "ddim", "--out", picard.toString());
+        assertThat(p.code).as(p.err).isZero();
+
+        String out = dir.resolve("x.csv").toString();
+        assertThat(run("sample", "--model", "oracle", "--dataset", "three-class", "--guidance", "2", "--out", out)
+                .err).contains("--class");
+        Result unconditional = run("sample", "--model", "oracle", "--dataset", "dino", "--class", "0", "--out", out);
+        assertThat(unconditional.code).isEqualTo(2);
+        assertThat(unconditional.err).contains("unconditional");
+        assertThat(run("sample", "--model", "oracle", "--dataset", "three-class", "--class", "3", "--out", out).code)
+                .isEqualTo(2);
+        assertThat(run("sample", "--model", "oracle", "--dataset", "three-class", "--class", "0", "--guidance", "-1",
+                "--out", out).code).isEqualTo(2);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double meanColumn(Path csv, int column) throws IOException {
+        List<String> rows = Files.readAllLines(csv);
+        double sum = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            sum += Double.parseDouble(row.split(",")[column]);
+        }
+        return sum / (rows.size() - 1);
+    }
+
+    @Test
     void contrastiveObjectivesTrainAndRecordTheirSettings() throws IOException {
         Path ckpt = dir.resolve("cdl.nlab");
         Result train = run("train", "--dataset", "two-moons", "--objective", "ddpm+cdl", "--cdl-weight", "0.5",
