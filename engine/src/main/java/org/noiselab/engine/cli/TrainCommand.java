@@ -113,6 +113,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ema", paramLabel = "DECAY", defaultValue = "0.999", description = "EMA decay of the sampling weights (default: ${DEFAULT-VALUE}).")
     double ema;
 
+    @Option(names = "--conditional",
+            description = "Condition the model on the dataset's classes (a learned class table with a null class), for"
+                    + " class-conditional sampling and classifier-free guidance.")
+    boolean conditional;
+
+    @Option(names = "--p-uncond", paramLabel = "P", defaultValue = "" + TrainingConfig.DEFAULT_LABEL_DROPOUT,
+            description = "--conditional: probability that a training point is shown with the null class"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double pUncond;
+
     @Option(names = "--width", paramLabel = "W", defaultValue = "128", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
     int width;
 
@@ -143,8 +153,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainingSetup setup = setup();
         PrintWriter outw = spec.commandLine().getOut();
-        outw.printf("training %s (%s) on %s: %d steps of %d, %d parameters, seed %d%n", setup.model().kind(),
-                objective, dataset, steps, batch, setup.model().parameterCount(), seed);
+        outw.printf("training %s (%s) on %s%s: %d steps of %d, %d parameters, seed %d%n", setup.model().kind(),
+                objective, dataset, conditional ? " (conditional on " + setup.model().classCount()
+                        + " classes, p_uncond " + pUncond + ")" : "", steps, batch, setup.model().parameterCount(),
+                seed);
         TrainingSession session = TrainingSession.start(setup);
         TrainingControl control = new TrainingControl();
         CountDownLatch saved = new CountDownLatch(1);
@@ -235,19 +247,24 @@ final class TrainCommand implements Callable<Integer> {
             default -> throw new InvalidConfigException("--lr-schedule", lrSchedule, "expected cosine or constant");
         };
         TrainingConfig config = new TrainingConfig(steps, batch, rate,
-                AdamWSpec.DEFAULT.withWeightDecay(weightDecay).withClipNorm(clip), ema);
+                AdamWSpec.DEFAULT.withWeightDecay(weightDecay).withClipNorm(clip), ema, pUncond);
         ObjectiveSpec objectiveSpec = objective();
-        return new TrainingSetup(d.name(), model(d.dim(), objectiveSpec), ScheduleSpec.parse(schedule, timesteps),
-                objectiveSpec, config, RunSeeds.from(seed));
+        if (conditional && !d.labelled()) {
+            throw new InvalidConfigException("--conditional", dataset, "the dataset has no classes (labelled ones:"
+                    + " three-class, datasaurus)");
+        }
+        return new TrainingSetup(d.name(), model(d.dim(), objectiveSpec, conditional ? d.classCount() : 0),
+                ScheduleSpec.parse(schedule, timesteps), objectiveSpec, config, RunSeeds.from(seed));
     }
 
     /** A noise-level classifier for the cdm objective, a denoising network otherwise. */
-    private ModelSpec model(int dim, ObjectiveSpec objectiveSpec) {
+    private ModelSpec model(int dim, ObjectiveSpec objectiveSpec, int classes) {
         ModelSpec m = TrainingSetup.defaultModel(objectiveSpec, dim, timesteps, width, depth, activation);
-        if (inputScale == null) {
-            return m;
+        if (m instanceof ClassifierSpec c) {
+            return c.withInputScale(inputScale == null ? c.inputScale() : inputScale).withClassCount(classes);
         }
-        return m instanceof ClassifierSpec c ? c.withInputScale(inputScale) : ((MlpSpec) m).withInputScale(inputScale);
+        MlpSpec mlp = (MlpSpec) m;
+        return mlp.withInputScale(inputScale == null ? mlp.inputScale() : inputScale).withClassCount(classes);
     }
 
     private ObjectiveSpec objective() {

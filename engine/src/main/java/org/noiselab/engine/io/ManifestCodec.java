@@ -181,6 +181,7 @@ final class ManifestCodec {
         opt.put("weightDecay", c.optimizer().weightDecay());
         opt.put("clipNorm", c.optimizer().clipNorm());
         node.put("emaDecay", c.emaDecay());
+        node.put("labelDropout", c.labelDropout());
     }
 
     private static TrainingConfig readConfig(JsonFields c) {
@@ -194,7 +195,8 @@ final class ManifestCodec {
                         lr.number("finalFraction")),
                 new AdamWSpec(opt.number("beta1"), opt.number("beta2"), opt.number("epsilon"),
                         opt.number("weightDecay"), opt.number("clipNorm")),
-                c.number("emaDecay")));
+                c.number("emaDecay"),
+                c.has("labelDropout") ? c.number("labelDropout") : TrainingConfig.DEFAULT_LABEL_DROPOUT));
     }
 
     /** Runs a spec constructor and turns its validation error into a format error naming the section. */

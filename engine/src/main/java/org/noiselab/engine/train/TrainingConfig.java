@@ -14,7 +14,13 @@ import org.noiselab.engine.optim.LearningRateSchedule;
  * @param emaDecay     decay of the parameter EMA used for sampling
  */
 public record TrainingConfig(int steps, int batchSize, LearningRateSchedule learningRate, AdamWSpec optimizer,
-                             double emaDecay) {
+                             double emaDecay, double labelDropout) {
+
+    /**
+     * Default probability that a conditional model sees a training point with the null class instead of its own
+     * (classifier-free guidance, Ho and Salimans 2022: p_uncond = 0.1). Unconditional models ignore it.
+     */
+    public static final double DEFAULT_LABEL_DROPOUT = 0.1;
 
     /** The toy defaults: 20k steps of 512 points, lr 1e-3 with 500 warm-up steps and cosine decay to 5%. */
     public static final TrainingConfig TOY_DEFAULT = new TrainingConfig(20_000, 512,
@@ -33,25 +39,38 @@ public record TrainingConfig(int steps, int batchSize, LearningRateSchedule lear
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new InvalidConfigException("emaDecay", emaDecay, "must lie in [0, 1)");
         }
+        if (!(labelDropout >= 0 && labelDropout <= 1)) {
+            throw new InvalidConfigException("labelDropout", labelDropout, "must lie in [0, 1]");
+        }
+    }
+
+    /** A configuration with the default label dropout. */
+    public TrainingConfig(int steps, int batchSize, LearningRateSchedule learningRate, AdamWSpec optimizer,
+                          double emaDecay) {
+        this(steps, batchSize, learningRate, optimizer, emaDecay, DEFAULT_LABEL_DROPOUT);
     }
 
     public TrainingConfig withSteps(int s) {
-        return new TrainingConfig(s, batchSize, learningRate, optimizer, emaDecay);
+        return new TrainingConfig(s, batchSize, learningRate, optimizer, emaDecay, labelDropout);
     }
 
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(steps, b, learningRate, optimizer, emaDecay);
+        return new TrainingConfig(steps, b, learningRate, optimizer, emaDecay, labelDropout);
     }
 
     public TrainingConfig withLearningRate(LearningRateSchedule lr) {
-        return new TrainingConfig(steps, batchSize, lr, optimizer, emaDecay);
+        return new TrainingConfig(steps, batchSize, lr, optimizer, emaDecay, labelDropout);
     }
 
     public TrainingConfig withOptimizer(AdamWSpec o) {
-        return new TrainingConfig(steps, batchSize, learningRate, o, emaDecay);
+        return new TrainingConfig(steps, batchSize, learningRate, o, emaDecay, labelDropout);
     }
 
     public TrainingConfig withEmaDecay(double d) {
-        return new TrainingConfig(steps, batchSize, learningRate, optimizer, d);
+        return new TrainingConfig(steps, batchSize, learningRate, optimizer, d, labelDropout);
+    }
+
+    public TrainingConfig withLabelDropout(double p) {
+        return new TrainingConfig(steps, batchSize, learningRate, optimizer, emaDecay, p);
     }
 }

@@ -20,6 +20,9 @@ import org.noiselab.toys.ToyDatasets;
  */
 public final class TrainingSession {
 
+    /** Salt of the label-dropout stream, so it differs from the training noise stream of the same step. */
+    private static final long LABEL_STREAM = 0x6C6162656C64726FL;
+
     private final TrainingSetup setup;
     private final NoiseSchedule schedule;
     private final TrainingData data;
@@ -53,7 +56,12 @@ public final class TrainingSession {
         this.lossHistory = lossHistory;
         int batch = setup.config().batchSize();
         this.batchX = new float[batch * data.dim()];
-        this.batchLabels = data.classCount() > 0 ? new int[batch] : null;
+        int classes = setup.model().classCount();
+        if (classes > 0 && classes != data.classCount()) {
+            throw new org.noiselab.engine.InvalidConfigException("model.classCount", classes, "dataset " + data.name()
+                    + (data.classCount() > 1 ? " has " + data.classCount() + " classes" : " is unlabelled"));
+        }
+        this.batchLabels = classes > 0 ? new int[batch] : null;
     }
 
     /** A new run from step 0 with freshly initialised weights, on the toy dataset the setup names. */
@@ -92,6 +100,9 @@ public final class TrainingSession {
         int next = step + 1;
         int batch = setup.config().batchSize();
         data.draw(batch, RunSeeds.streamFor(setup.seeds().data(), next), batchX, batchLabels);
+        if (batchLabels != null) {
+            dropLabels(next);
+        }
         SplittableRandom noise = RunSeeds.streamFor(setup.seeds().train(), next);
         double value = loss.lossAndGradient(model, new TrainingBatch(batchX, batchLabels, batch, data.dim()), noise);
         if (!Double.isFinite(value)) {
@@ -106,6 +117,24 @@ public final class TrainingSession {
         step = next;
         appendLoss((float) value);
         return new StepReport(next, setup.config().steps(), value, lr, norm, System.nanoTime() - start);
+    }
+
+    /**
+     * Classifier-free guidance training: each label becomes the null class with probability {@code p_uncond}, drawn
+     * from its own stream so that the data and noise of a step do not depend on it.
+     */
+    private void dropLabels(int step) {
+        double p = setup.config().labelDropout();
+        if (p == 0) {
+            return;
+        }
+        SplittableRandom rng = RunSeeds.streamFor(setup.seeds().train() ^ LABEL_STREAM, step);
+        int nullClass = setup.model().classCount();
+        for (int i = 0; i < batchLabels.length; i++) {
+            if (rng.nextDouble() < p) {
+                batchLabels[i] = nullClass;
+            }
+        }
     }
 
     private void appendLoss(float value) {
