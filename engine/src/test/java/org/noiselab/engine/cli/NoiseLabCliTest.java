@@ -124,6 +124,26 @@ class NoiseLabCliTest {
                 "--out", out).code).isEqualTo(2);
     }
 
+    @Test
+    void guidanceSweepReportsEveryClassAndWeight() throws IOException {
+        Path csv = dir.resolve("sweep.csv");
+        Result r = run("guidance-sweep", "--model", "oracle", "--dataset", "three-class", "--guidance", "0,3", "--n",
+                "300", "--steps", "20", "--out", csv.toString());
+        assertThat(r.code).as(r.err).isZero();
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(1 + 3 * 2);
+        assertThat(rows.get(0)).isEqualTo("class,class_name,w,mmd,spread,class_spread,accuracy");
+        String[] plain = rows.get(1).split(",");
+        String[] guided = rows.get(2).split(",");
+        // guidance sharpens the class: less spread, no less accurate
+        assertThat(Double.parseDouble(guided[4])).isLessThan(Double.parseDouble(plain[4]));
+        assertThat(Double.parseDouble(guided[6])).isGreaterThanOrEqualTo(Double.parseDouble(plain[6]));
+        Result unconditional = run("guidance-sweep", "--model", "oracle", "--dataset", "dino", "--out",
+                csv.toString());
+        assertThat(unconditional.code).isEqualTo(2);
+        assertThat(unconditional.err).contains("unconditional");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
