@@ -9,12 +9,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.app.inject.UiThread;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
+import org.noiselab.engine.metric.ClassSampleStats;
 import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.metric.ScoreErrorGrid;
 import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.GuidedDenoiser;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.PicardIteration;
 import org.noiselab.engine.sample.PicardListener;
@@ -138,8 +141,22 @@ public final class AnalysisService {
     /** Runs a sampler and records every state; the future completes on the UI thread. */
     public CompletableFuture<SampleTrajectory> sample(ModelSnapshot model, ModelChoice choice, SamplerSpec sampler,
                                                       int n, long seed) {
+        return sample(model, choice, sampler, n, seed, null);
+    }
+
+    /**
+     * Samples on the analysis thread, of one class with classifier-free guidance when {@code guidance} is given (the
+     * same seed gives the same noise at every weight), and measures the class's samples; completes on the UI thread.
+     */
+    public CompletableFuture<SampleTrajectory> sample(ModelSnapshot model, ModelChoice choice, SamplerSpec sampler,
+                                                      int n, long seed, SampleTrajectory.@Nullable Guidance guidance) {
         CompletableFuture<SampleTrajectory> work = CompletableFuture.supplyAsync(() -> {
             Denoiser denoiser = models.resolve(model, choice);
+            SamplingRequest request = SamplingRequest.of(n, seed);
+            if (guidance != null) {
+                denoiser = guidance.weight() == 0 ? denoiser : new GuidedDenoiser(denoiser, guidance.weight());
+                request = SamplingRequest.ofClass(n, seed, guidance.label());
+            }
             List<SamplingStep> steps = new ArrayList<>();
             SamplingListener recorder = new SamplingListener() {
                 @Override
@@ -152,10 +169,16 @@ public final class AnalysisService {
                     steps.add(step);
                 }
             };
+            long start = System.nanoTime();
             SampleResult r = Samplers.create(sampler).sample(
-                    new DiffusionProblem(denoiser, NoiseSchedule.create(model.schedule())), SamplingRequest.of(n, seed),
-                    recorder);
-            return SampleTrajectory.of(sampler, choice, steps, r.n(), r.dim(), r.evaluations());
+                    new DiffusionProblem(denoiser, NoiseSchedule.create(model.schedule())), request, recorder);
+            double millis = (System.nanoTime() - start) / 1e6;
+            ToyDataset d = ToyDatasets.byName(model.dataset());
+            ClassSampleStats stats = guidance == null || !d.labelled() ? null
+                    : ClassSampleStats.of(d, guidance.label(), r.points(), r.n(),
+                    d.dim() == 1 ? 1.0 : Mmd.DEFAULT_BANDWIDTH, seed + 1);
+            return SampleTrajectory.of(sampler, choice, steps, r.n(), r.dim(), r.evaluations(), guidance, stats,
+                    millis);
         }, thread);
         return work.thenApplyAsync(t -> t, ui);
     }

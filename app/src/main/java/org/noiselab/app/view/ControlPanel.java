@@ -126,6 +126,11 @@ public final class ControlPanel {
                 SettingItem.of("Model", "Depth", "Hidden layers", Integer.class, setup.depthProperty()),
                 SettingItem.of("Model", "Activation", "Hidden non-linearity", Activation.class,
                         setup.activationProperty()),
+                SettingItem.of("Model", "Conditional", "Condition on the dataset's classes (three-class, datasaurus)"
+                        + " for class sampling and classifier-free guidance", Boolean.class,
+                        setup.conditionalProperty()),
+                SettingItem.of("Model", "p uncond", "Conditional models: probability of training a point with the"
+                        + " null class", Double.class, setup.labelDropoutProperty()),
                 new SettingItem("Diffusion", "Schedule", "Noise schedule", String.class, setup.scheduleProperty(),
                         setup.schedules()),
                 SettingItem.of("Diffusion", "Steps T", "Diffusion steps", Integer.class, setup.timestepsProperty()),
@@ -163,8 +168,8 @@ public final class ControlPanel {
         steps.textProperty().bind(Bindings.createStringBinding(() -> String.format("step %,d / %,d",
                 lab.stepProperty().get(), lab.totalStepsProperty().get()), lab.stepProperty(), lab.totalStepsProperty()));
         Label loss = metric();
-        loss.textProperty().bind(Bindings.createStringBinding(() -> String.format("loss %.4f   %,.0f steps/s",
-                lab.lossProperty().get(), lab.stepsPerSecondProperty().get()), lab.lossProperty(),
+        loss.textProperty().bind(Bindings.createStringBinding(() -> String.format("loss %s   %,.0f steps/s",
+                StatusView.loss(lab.lossProperty().get()), lab.stepsPerSecondProperty().get()), lab.lossProperty(),
                 lab.stepsPerSecondProperty()));
         return new VBox(6, title("Run"), new HBox(6, playButton, step, reset), progress, steps, loss);
     }

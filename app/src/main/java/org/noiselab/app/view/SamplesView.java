@@ -78,10 +78,13 @@ public final class SamplesView implements ExportableView {
         sampler.setId("sampler");
         Spinner<Integer> steps = spinner(1, 1000, vm.stepsProperty().get(), 10);
         steps.valueProperty().addListener((o, a, b) -> vm.stepsProperty().set(b));
+        vm.stepsProperty().addListener((o, a, b) -> steps.getValueFactory().setValue(b.intValue()));
         Spinner<Integer> count = spinner(1, 20_000, vm.sampleCountProperty().get(), 250);
         count.valueProperty().addListener((o, a, b) -> vm.sampleCountProperty().set(b));
+        vm.sampleCountProperty().addListener((o, a, b) -> count.getValueFactory().setValue(b.intValue()));
         Spinner<Integer> seed = spinner(0, Integer.MAX_VALUE, (int) vm.seedProperty().get(), 1);
         seed.valueProperty().addListener((o, a, b) -> vm.seedProperty().set(b));
+        vm.seedProperty().addListener((o, a, b) -> seed.getValueFactory().setValue((int) b.longValue()));
         Button sample = new Button("Sample");
         sample.setMinWidth(Button.USE_PREF_SIZE);
         sample.setId("sample");
@@ -97,7 +100,44 @@ public final class SamplesView implements ExportableView {
                 seed, sample, busy);
         bar.getStyleClass().add("view-toolbar");
         summary.getStyleClass().add("hover-label");
-        return new VBox(bar, summary);
+        return new VBox(bar, guidanceBar(), summary);
+    }
+
+    /** Class picker and guidance slider, shown for conditional models (and the oracle of a labelled dataset). */
+    private HBox guidanceBar() {
+        ComboBox<String> picker = new ComboBox<>();
+        picker.setId("classPicker");
+        Runnable fill = () -> {
+            List<String> items = new ArrayList<>();
+            items.add("all (unconditional)");
+            items.addAll(vm.classesProperty().get());
+            picker.getItems().setAll(items);
+            picker.getSelectionModel().select(vm.labelProperty().get() + 1);
+        };
+        fill.run();
+        vm.classesProperty().addListener((o, a, b) -> fill.run());
+        picker.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
+            if (b.intValue() >= 0) {
+                vm.labelProperty().set(b.intValue() - 1);
+            }
+        });
+        vm.labelProperty().addListener((o, a, b) -> picker.getSelectionModel().select(b.intValue() + 1));
+        Slider weight = new Slider(0, SamplesViewModel.MAX_GUIDANCE, vm.guidanceProperty().get());
+        weight.setId("guidance");
+        weight.setPrefWidth(260);
+        weight.setMajorTickUnit(1);
+        weight.setShowTickMarks(true);
+        weight.valueProperty().bindBidirectional(vm.guidanceProperty());
+        weight.disableProperty().bind(vm.labelProperty().lessThan(0));
+        Label value = new Label();
+        value.getStyleClass().add("metric-label");
+        value.textProperty().bind(Bindings.format("w = %.2f", vm.guidanceProperty()));
+        HBox bar = new HBox(label("Class"), picker, label("Guidance"), weight, value);
+        bar.getStyleClass().add("view-toolbar");
+        bar.visibleProperty().bind(Bindings.createBooleanBinding(() -> !vm.classesProperty().get().isEmpty(),
+                vm.classesProperty()));
+        bar.managedProperty().bind(bar.visibleProperty());
+        return bar;
     }
 
     private static Label label(String text) {

@@ -32,8 +32,8 @@ public final class StatusView {
         step.setId("statusStep");
         step.getStyleClass().add("metric-label");
         step.textProperty().bind(Bindings.createStringBinding(() -> String.format(
-                "step %,d/%,d   loss %.4f   %,.0f steps/s", lab.stepProperty().get(), lab.totalStepsProperty().get(),
-                lab.lossProperty().get(), lab.stepsPerSecondProperty().get()), lab.stepProperty(),
+                "step %,d/%,d   loss %s   %,.0f steps/s", lab.stepProperty().get(), lab.totalStepsProperty().get(),
+                loss(lab.lossProperty().get()), lab.stepsPerSecondProperty().get()), lab.stepProperty(),
                 lab.totalStepsProperty(), lab.lossProperty(), lab.stepsPerSecondProperty()));
         bar.getRightItems().addAll(new Separator(Orientation.VERTICAL), step);
         noticeTimeout.setOnFinished(e -> notice.set(""));
@@ -46,5 +46,10 @@ public final class StatusView {
 
     public StatusBar root() {
         return bar;
+    }
+
+    /** A loss for the status lines: four decimals, or a dash before the first step. */
+    static String loss(double value) {
+        return Double.isNaN(value) ? "\u2014" : String.format("%.4f", value);
     }
 }

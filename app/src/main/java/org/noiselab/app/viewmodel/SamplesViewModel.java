@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletionException;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -15,6 +16,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -22,9 +24,11 @@ import javafx.beans.property.StringProperty;
 import java.util.List;
 import org.noiselab.app.service.AnalysisService;
 import org.noiselab.app.service.DialogService;
+import org.noiselab.app.service.ModelChoice;
 import org.noiselab.app.service.ModelSnapshot;
 import org.noiselab.app.service.SampleTrajectory;
 import org.noiselab.engine.sample.SamplerSpec;
+import org.noiselab.toys.GaussianMixture;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
 
@@ -42,6 +46,10 @@ public final class SamplesViewModel {
     private final LongProperty seed = new SimpleLongProperty(this, "seed", 0);
     private final IntegerProperty frame = new SimpleIntegerProperty(this, "frame");
     private final BooleanProperty playing = new SimpleBooleanProperty(this, "playing");
+    private final IntegerProperty label = new SimpleIntegerProperty(this, "label", UNCONDITIONAL);
+    private final DoubleProperty guidance = new SimpleDoubleProperty(this, "guidance", 0);
+    private final ReadOnlyObjectWrapper<List<String>> classes = new ReadOnlyObjectWrapper<>(this, "classes", List.of());
+    private boolean resamplePending;
     private final ReadOnlyIntegerWrapper frameCount = new ReadOnlyIntegerWrapper(this, "frameCount", 1);
     private final ReadOnlyObjectWrapper<SampleTrajectory> trajectory = new ReadOnlyObjectWrapper<>(this, "trajectory");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
@@ -59,6 +67,22 @@ public final class SamplesViewModel {
         this.lab = lab;
         this.analysis = analysis;
         this.dialogs = dialogs;
+        lab.modelProperty().addListener((o, a, b) -> updateClasses());
+        lab.modelChoiceProperty().addListener((o, a, b) -> updateClasses());
+        label.addListener((o, a, b) -> {
+            if (b.intValue() < UNCONDITIONAL || b.intValue() >= classes.get().size()) {
+                label.set(UNCONDITIONAL);
+            } else {
+                resampleIfShown();
+            }
+        });
+        guidance.addListener((o, a, b) -> {
+            if (!(b.doubleValue() >= 0 && b.doubleValue() <= MAX_GUIDANCE)) {
+                guidance.set(Math.max(0, Math.min(MAX_GUIDANCE, Double.isNaN(b.doubleValue()) ? 0 : b.doubleValue())));
+            } else if (label.get() != UNCONDITIONAL) {
+                resampleIfShown();
+            }
+        });
         frame.addListener((o, a, b) -> {
             int max = frameCount.get() - 1;
             if (b.intValue() < 0 || b.intValue() > max) {
@@ -67,6 +91,50 @@ public final class SamplesViewModel {
                 refreshDensity();
             }
         });
+    }
+
+    /** Label value meaning "sample the whole distribution". */
+    public static final int UNCONDITIONAL = -1;
+    /** Largest guidance weight the slider offers. */
+    public static final double MAX_GUIDANCE = 10;
+
+    /** The class to sample ({@link #UNCONDITIONAL} for all); only offered for conditional models. */
+    public IntegerProperty labelProperty() {
+        return label;
+    }
+
+    /** Classifier-free guidance weight w, 0 to {@link #MAX_GUIDANCE}; moving it re-samples the same noise. */
+    public DoubleProperty guidanceProperty() {
+        return guidance;
+    }
+
+    /** The class names of the current model, empty for an unconditional one. */
+    public ReadOnlyObjectProperty<List<String>> classesProperty() {
+        return classes.getReadOnlyProperty();
+    }
+
+    private void updateClasses() {
+        ModelSnapshot m = lab.modelProperty().get();
+        List<String> names = List.of();
+        if (m != null) {
+            ToyDataset d = ToyDatasets.byName(m.dataset());
+            boolean conditional = lab.modelChoiceProperty().get() == ModelChoice.ORACLE ? d.labelled()
+                    : m.spec().classCount() > 0;
+            names = conditional && d.labelled() ? d.classNames() : List.of();
+        }
+        if (!names.equals(classes.get())) {
+            classes.set(names);
+            label.set(UNCONDITIONAL);
+        }
+    }
+
+    /** Re-samples for a new class or weight; while a run is in flight, once more when it ends (latest wins). */
+    private void resampleIfShown() {
+        if (busy.get()) {
+            resamplePending = true;
+        } else if (trajectory.get() != null) {
+            sample();
+        }
     }
 
     public List<String> samplers() {
@@ -152,11 +220,14 @@ public final class SamplesViewModel {
         busy.set(true);
         playing.set(false);
         summary.set("sampling...");
-        analysis.sample(m, lab.modelChoiceProperty().get(), spec, sampleCount.get(), seed.get())
+        SampleTrajectory.Guidance g = label.get() == UNCONDITIONAL ? null
+                : new SampleTrajectory.Guidance(label.get(), guidance.get());
+        analysis.sample(m, lab.modelChoiceProperty().get(), spec, sampleCount.get(), seed.get(), g)
                 .whenComplete((t, e) -> {
                     busy.set(false);
                     if (e != null) {
                         Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                        resamplePending = false;
                         summary.set("");
                         dialogs.showError("Sampling failed: " + cause.getMessage(), cause);
                         return;
@@ -165,9 +236,24 @@ public final class SamplesViewModel {
                     frameCount.set(t.frames().size());
                     frame.set(t.frames().size() - 1);
                     refreshDensity();
-                    summary.set(String.format("%d samples, %s with %d steps, %d model evaluations (%s)", t.n(),
-                            t.sampler().kind(), t.sampler().steps(), t.evaluations(), t.choice().label()));
+                    summary.set(summaryOf(t));
+                    if (resamplePending) {
+                        resamplePending = false;
+                        sample();
+                    }
                 });
+    }
+
+    private String summaryOf(SampleTrajectory t) {
+        String base = String.format("%d samples, %s with %d steps, %d model evaluations (%s), %.0f ms", t.n(),
+                t.sampler().kind(), t.sampler().steps(), t.evaluations(), t.choice().label(), t.millis());
+        if (t.guidance() == null || t.stats() == null) {
+            return base;
+        }
+        String name = t.guidance().label() < classes.get().size() ? classes.get().get(t.guidance().label()) : "";
+        return String.format("%s; class %s, w = %.2f: spread %.2f (the class: %.2f), %.0f%% classified as %s", base,
+                name, t.guidance().weight(), t.stats().spread(), t.stats().classSpread(), 100 * t.stats().accuracy(),
+                name);
     }
 
     /** Starts or stops the animation of the reverse process (from the start when at the end). */
@@ -197,18 +283,24 @@ public final class SamplesViewModel {
         long id = ++densityGeneration;
         double[] v = viewBounds(d);
         if (d.dim() == 1) {
-            analysis.compute(() -> Densities.curve(d.mixture(), abar, v[0], v[1], 400)).thenAccept(c -> {
+            analysis.compute(() -> Densities.curve(shown(d), abar, v[0], v[1], 400)).thenAccept(c -> {
                 if (id == densityGeneration) {
                     lineDensity.set(c);
                 }
             });
         } else {
-            analysis.compute(() -> Densities.plane(d.mixture(), abar, v, 140, 140)).thenAccept(g -> {
+            analysis.compute(() -> Densities.plane(shown(d), abar, v, 140, 140)).thenAccept(g -> {
                 if (id == densityGeneration) {
                     planeDensity.set(g);
                 }
             });
         }
+    }
+
+    /** The density behind the samples: the sampled class's, or the whole dataset's. */
+    private GaussianMixture shown(ToyDataset d) {
+        SampleTrajectory t = trajectory.get();
+        return t != null && t.guidance() != null && d.labelled() ? d.classMixture(t.guidance().label()) : d.mixture();
     }
 
     /** The region shown: the dataset's view, widened to hold the unit-variance starting noise. */

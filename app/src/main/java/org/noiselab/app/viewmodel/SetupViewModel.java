@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
@@ -13,12 +14,14 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.Activation;
 import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.MlpSpec;
@@ -29,6 +32,7 @@ import org.noiselab.engine.schedule.ScheduleSpec;
 import org.noiselab.engine.train.RunSeeds;
 import org.noiselab.engine.train.TrainingConfig;
 import org.noiselab.engine.train.TrainingSetup;
+import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
 
 /**
@@ -56,6 +60,9 @@ public final class SetupViewModel {
     private final IntegerProperty timesteps = new SimpleIntegerProperty(this, "timesteps", 1000);
     private final DoubleProperty ceWeight = new SimpleDoubleProperty(this, "ceWeight",
             ObjectiveSpec.Cdm.DEFAULT_CE_WEIGHT);
+    private final BooleanProperty conditional = new SimpleBooleanProperty(this, "conditional", false);
+    private final DoubleProperty labelDropout = new SimpleDoubleProperty(this, "labelDropout",
+            TrainingConfig.DEFAULT_LABEL_DROPOUT);
     private final ReadOnlyStringWrapper validation = new ReadOnlyStringWrapper(this, "validation", "");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(this, "valid", true);
 
@@ -65,7 +72,7 @@ public final class SetupViewModel {
     public SetupViewModel(LabViewModel lab) {
         this.lab = lab;
         Observable[] all = {dataset, objective, steps, batch, learningRate, warmup, width, depth, activation, emaDecay,
-            seed, schedule, timesteps, ceWeight};
+            seed, schedule, timesteps, ceWeight, conditional, labelDropout};
         for (Observable o : all) {
             o.addListener(x -> validate());
         }
@@ -146,6 +153,16 @@ public final class SetupViewModel {
         return ceWeight;
     }
 
+    /** Whether the model is conditioned on the dataset's classes (for classifier-free guidance). */
+    public BooleanProperty conditionalProperty() {
+        return conditional;
+    }
+
+    /** Probability p_uncond that a training point is shown with the null class (conditional models). */
+    public DoubleProperty labelDropoutProperty() {
+        return labelDropout;
+    }
+
     /** Empty when the settings are valid; otherwise what is wrong, naming the field. */
     public ReadOnlyStringProperty validationProperty() {
         return validation.getReadOnlyProperty();
@@ -173,16 +190,22 @@ public final class SetupViewModel {
 
     /** Builds the setup through the engine's validating records; throws with the field and value named. */
     private TrainingSetup create() {
-        int dim = ToyDatasets.byName(dataset.get()).dim();
+        ToyDataset d = ToyDatasets.byName(dataset.get());
+        int dim = d.dim();
+        if (conditional.get() && !d.labelled()) {
+            throw new InvalidConfigException("conditional", d.name(), "has no classes (labelled: three-class,"
+                    + " datasaurus)");
+        }
         TrainingConfig config = new TrainingConfig(steps.get(), batch.get(),
                 new LearningRateSchedule(learningRate.get(), warmup.get(), true, 0.05), AdamWSpec.DEFAULT,
-                emaDecay.get());
+                emaDecay.get(), labelDropout.get());
         ObjectiveSpec objectiveSpec = ObjectiveSpec.parse(objective.get());
         if (objectiveSpec instanceof ObjectiveSpec.Cdm) {
             objectiveSpec = new ObjectiveSpec.Cdm(ceWeight.get(), 1);
         }
         return new TrainingSetup(dataset.get(), TrainingSetup.defaultModel(objectiveSpec, dim, timesteps.get(),
-                width.get(), depth.get(), activation.get()), ScheduleSpec.parse(schedule.get(), timesteps.get()),
+                width.get(), depth.get(), activation.get(), conditional.get() ? d.classCount() : 0),
+                ScheduleSpec.parse(schedule.get(), timesteps.get()),
                 objectiveSpec, config, RunSeeds.from(seed.get()));
     }
 
@@ -216,5 +239,7 @@ public final class SetupViewModel {
         if (s.objective() instanceof ObjectiveSpec.Cdm cdm) {
             ceWeight.set(cdm.ceWeight());
         }
+        conditional.set(s.model().classCount() > 0);
+        labelDropout.set(s.config().labelDropout());
     }
 }

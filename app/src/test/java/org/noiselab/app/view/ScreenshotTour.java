@@ -20,6 +20,7 @@ import org.noiselab.app.viewmodel.ClassifierViewModel;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
+import org.noiselab.app.viewmodel.SetupViewModel;
 
 /**
  * Takes a screenshot of every view of the real window (run it under Xvfb): the 1D default's dataset, training,
@@ -103,6 +104,27 @@ public final class ScreenshotTour {
                     Thread.sleep(1000);
                     shoot(main, stage, 5, out.resolve((cdm.contains("dino") ? "2d" : "1d") + "-classifier.png"));
                 }
+                SetupViewModel setup = injector.getInstance(SetupViewModel.class);
+                fx(() -> {
+                    setup.datasetProperty().set("three-class");
+                    setup.conditionalProperty().set(false);
+                    setup.stepsProperty().set(100);
+                    setup.apply();
+                });
+                await(() -> "three-class".equals(lab.setupProperty().get().dataset()));
+                fx(() -> {
+                    lab.modelChoiceProperty().set(org.noiselab.app.service.ModelChoice.ORACLE);
+                    samples.samplerProperty().set("ddim");
+                    samples.stepsProperty().set(50);
+                    samples.sampleCountProperty().set(2000);
+                    samples.labelProperty().set(0);
+                    samples.guidanceProperty().set(3);
+                    samples.sample();
+                });
+                await(() -> samples.trajectoryProperty().get() != null
+                        && samples.trajectoryProperty().get().guidance() != null && !samples.busyProperty().get());
+                Thread.sleep(1500);
+                shoot(main, stage, 3, out.resolve("2d-guidance.png"));
                 System.out.println("screenshots written to " + out.toAbsolutePath());
             } catch (Exception e) {
                 e.printStackTrace();

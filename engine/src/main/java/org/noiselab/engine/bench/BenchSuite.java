@@ -8,6 +8,7 @@ import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.GuidedDenoiser;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
@@ -50,6 +51,7 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
             report(out, progress, cdmTraining(smoke ? 5 : 60, smoke ? 5 : 80, threads));
             report(out, progress, sampling(smoke ? 100 : 1000, threads));
             report(out, progress, sampling(smoke ? 200 : 10_000, threads));
+            report(out, progress, guidedSampling(threads));
             if (picardModel != null) {
                 out.addAll(picard(threads));
                 out.subList(out.size() - 2, out.size()).forEach(progress);
@@ -120,6 +122,25 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
         }
         return new BenchResult("sample.n" + n, "DDPM sampling, " + n + " points x " + steps + " steps (s)", threads,
                 "s", runs);
+    }
+
+    /**
+     * The guidance slider's re-sampling: 2000 points of one class, 50 DDIM steps, a conditional 3x128 MLP over the 13
+     * Datasaurus classes with guidance (each step one call on the doubled batch).
+     */
+    private BenchResult guidedSampling(int threads) {
+        Denoiser model = new GuidedDenoiser(MlpDenoiser.initialise(MlpSpec.defaults(2).withClassCount(13), 3), 2);
+        DiffusionProblem problem = new DiffusionProblem(model, NoiseSchedule.linear(1000));
+        int n = smoke ? 200 : 2000;
+        Samplers.create(new SamplerSpec.Ddim(50, 0)).sample(problem, SamplingRequest.ofClass(n, 0, 5));
+        double[] runs = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            Samplers.create(new SamplerSpec.Ddim(50, 0)).sample(problem, SamplingRequest.ofClass(n, 0, 5));
+            runs[r] = (System.nanoTime() - start) / 1e9;
+        }
+        return new BenchResult("sample.guided.n" + n, "guided DDIM sampling (slider), " + n + " points x 50 steps (s)",
+                threads, "s", runs);
     }
 
     private List<BenchResult> picard(int threads) {

@@ -49,10 +49,18 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
      */
     public static ModelSpec defaultModel(ObjectiveSpec objective, int dim, int steps, int width, int depth,
                                          Activation activation) {
+        return defaultModel(objective, dim, steps, width, depth, activation, 0);
+    }
+
+    /** {@link #defaultModel(ObjectiveSpec, int, int, int, int, Activation)} conditioned on {@code classes} classes. */
+    public static ModelSpec defaultModel(ObjectiveSpec objective, int dim, int steps, int width, int depth,
+                                         Activation activation, int classes) {
         if (objective instanceof ObjectiveSpec.Cdm) {
-            return ClassifierSpec.defaults(dim, steps).withWidth(width).withDepth(depth).withActivation(activation);
+            return ClassifierSpec.defaults(dim, steps).withWidth(width).withDepth(depth).withActivation(activation)
+                    .withClassCount(classes);
         }
-        return MlpSpec.defaults(dim).withWidth(width).withDepth(depth).withActivation(activation);
+        return MlpSpec.defaults(dim).withWidth(width).withDepth(depth).withActivation(activation)
+                .withClassCount(classes);
     }
 
     public TrainingSetup withConfig(TrainingConfig c) {
