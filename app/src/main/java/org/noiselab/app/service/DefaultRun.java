@@ -19,6 +19,9 @@ public final class DefaultRun {
     /** Classification diffusion models (noise-level classifiers) of the same width and budget. */
     public static final String GAUSS_1D_CDM = "/org/noiselab/assets/checkpoints/gauss1d-two-mode-cdm.nlab";
     public static final String DINO_CDM = "/org/noiselab/assets/checkpoints/dino-cdm.nlab";
+    /** A DDPM conditioned on the 13 Datasaurus shapes, for the class picker and the guidance slider. */
+    public static final String DATASAURUS_CONDITIONAL =
+            "/org/noiselab/assets/checkpoints/datasaurus-conditional-ddpm.nlab";
 
     /** A shipped checkpoint and the name people see. */
     public record Shipped(String label, String resource) {
@@ -32,7 +35,8 @@ public final class DefaultRun {
     public static final java.util.List<Shipped> SHIPPED = java.util.List.of(
             new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO),
             new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL), new Shipped("Dino (CDL)", DINO_CDL),
-            new Shipped("1D two-mode Gaussian (CDM)", GAUSS_1D_CDM), new Shipped("Dino (CDM)", DINO_CDM));
+            new Shipped("1D two-mode Gaussian (CDM)", GAUSS_1D_CDM), new Shipped("Dino (CDM)", DINO_CDM),
+            new Shipped("Datasaurus, 13 classes (conditional DDPM)", DATASAURUS_CONDITIONAL));
 
     private DefaultRun() {
     }

@@ -31,7 +31,8 @@ class ShippedCheckpointsTest {
                 Arguments.of("dino-ddpm", "dino", "ddpm"),
                 Arguments.of("dino-cdl", "dino", "cdl"),
                 Arguments.of("gauss1d-two-mode-cdm", "gauss1d-two-mode", "cdm"),
-                Arguments.of("dino-cdm", "dino", "cdm"));
+                Arguments.of("dino-cdm", "dino", "cdm"),
+                Arguments.of("datasaurus-conditional-ddpm", "datasaurus", "ddpm"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -125,6 +125,23 @@ public final class ScreenshotTour {
                         && samples.trajectoryProperty().get().guidance() != null && !samples.busyProperty().get());
                 Thread.sleep(1500);
                 shoot(main, stage, 3, out.resolve("2d-guidance.png"));
+                fx(() -> lab.openPretrained(DefaultRun.DATASAURUS_CONDITIONAL));
+                await(() -> "datasaurus".equals(lab.setupProperty().get().dataset())
+                        && samples.classesProperty().get().size() == 13);
+                for (double w : new double[] {0, 3}) {
+                    fx(() -> {
+                        lab.modelChoiceProperty().set(org.noiselab.app.service.ModelChoice.EMA);
+                        samples.labelProperty().set(5);
+                        samples.guidanceProperty().set(w);
+                        samples.sample();
+                    });
+                    await(() -> !samples.busyProperty().get() && samples.trajectoryProperty().get() != null
+                            && samples.trajectoryProperty().get().guidance() != null
+                            && samples.trajectoryProperty().get().guidance().weight() == w
+                            && samples.trajectoryProperty().get().guidance().label() == 5);
+                    Thread.sleep(1500);
+                    shoot(main, stage, 3, out.resolve("2d-datasaurus-star-w" + (int) w + ".png"));
+                }
                 System.out.println("screenshots written to " + out.toAbsolutePath());
             } catch (Exception e) {
                 e.printStackTrace();
