@@ -115,8 +115,19 @@ public final class MainView {
         return scene;
     }
 
+    /** Frames of offscreen drawing after start (about two seconds of pulses). */
+    private static final int RENDER_WARMUP_FRAMES = 120;
+    private java.util.concurrent.CompletableFuture<Void> renderWarmup =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** Completes when the drawing warm-up begun by {@link #start()} is done. */
+    public java.util.concurrent.CompletableFuture<Void> renderWarmedUp() {
+        return renderWarmup;
+    }
+
     /** Starts the views that compute something on their own (the dataset preview, the first samples). */
     public void start() {
+        renderWarmup = RenderWarmup.start(RENDER_WARMUP_FRAMES);
         datasetView.start();
         lab.modelProperty().addListener(new javafx.beans.value.ChangeListener<>() {
             @Override

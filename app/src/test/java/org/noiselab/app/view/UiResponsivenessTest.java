@@ -40,6 +40,7 @@ class UiResponsivenessTest {
     static Path home;
 
     private Injector injector;
+    private MainView main;
 
     @BeforeAll
     static void headless() {
@@ -50,7 +51,7 @@ class UiResponsivenessTest {
     void start(Stage stage) {
         Preferences prefs = Preferences.userRoot().node("org/noiselab/uitest/" + Long.toHexString(System.nanoTime()));
         injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
-        DesktopApp.open(injector, stage);
+        main = DesktopApp.open(injector, stage);
     }
 
     @AfterEach
@@ -68,6 +69,7 @@ class UiResponsivenessTest {
             WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
         }
         injector.getInstance(org.noiselab.app.service.Workers.class).warmedUp().get(60, TimeUnit.SECONDS);
+        main.renderWarmedUp().get(60, TimeUnit.SECONDS);
         robot.interact(setup::apply);
         while (lab.stepProperty().get() != 0 && System.nanoTime() < deadline) {
             WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
