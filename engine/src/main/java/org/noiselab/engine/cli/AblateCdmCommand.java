@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab ablate-cdm}: the CDM paper's table 1 on a toy: CE only, MSE only, both. */
-@Command(name = "ablate-cdm", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ablate-cdm",
+        header = "CDM ablation: cross-entropy only, squared error only, both (the CDM paper's table 1).",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train three classification diffusion models with the same budget and seeds - cross-entropy",
             "only, squared error only, both (the CDM paper's table 1) - and report for each: level accuracy,",
             "cross-entropy, squared eps error, MMD of DDPM samples, single-pass NLL against the exact NLL, and how",

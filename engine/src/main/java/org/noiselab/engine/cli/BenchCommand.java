@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab bench}: throughput of training, sampling and Picard, with 1 and 2 kernel threads. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench",
+        header = "Training and sampling throughput beside PyTorch's figures (table and JSON).",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure training and sampling throughput (median of repeated runs after a warm-up) and",
             "print a table beside the PyTorch figures of issue 7 (same 2-core machine); --json writes every run."})
 final class BenchCommand implements Callable<Integer> {

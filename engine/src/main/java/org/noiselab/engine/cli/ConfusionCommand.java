@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab confusion}: accuracy, cross-entropy and confusion matrix of a noise-level classifier. */
-@Command(name = "confusion", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "confusion",
+        header = "Accuracy, cross-entropy and confusion matrix of a noise-level classifier.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a classification diffusion model as a classifier of noise levels on fresh draws:",
             "accuracy, cross-entropy, squared eps error, and a confusion matrix over bins of levels (rows: true",
             "level, columns: predicted level, each row summing to 1), beside the exact classifier's.",

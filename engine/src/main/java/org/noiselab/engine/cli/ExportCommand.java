@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab export}: a checkpoint's weights as a standalone safetensors file (PyTorch Linear layout). */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "export",
+        header = "Write a checkpoint's weights as a safetensors file.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a checkpoint's weights as a safetensors file: layers.{l}.weight [out, in],",
             "layers.{l}.bias [out], class_embedding.weight [classes + 1, width]; the architecture in the metadata.",
             "  noiselab export --checkpoint dino.nlab --out dino.safetensors"})

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab guidance-sweep}: what classifier-free guidance does to each class, weight by weight. */
-@Command(name = "guidance-sweep", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "guidance-sweep",
+        header = "Per class and guidance weight: MMD to the class, spread and class accuracy.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sample every class of a conditional model at several guidance weights, with the same seeded",
             "noise for every weight, and report per class and weight: MMD to exact draws of the class, the samples'",
             "spread sqrt(trace Cov) (the diversity guidance trades away) and the fraction the exact Bayes classifier",

@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab import}: a checkpoint from MLP weights in a safetensors file written by any tool. */
-@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "import",
+        header = "Build a checkpoint from a safetensors file of the toy MLP.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Build a checkpoint from a safetensors file of the toy MLP (PyTorch Linear layout, F32):",
             "layers.{l}.weight [out, in] and layers.{l}.bias [out] for l = 0..depth, plus class_embedding.weight",
             "[classes + 1, width] for a conditional model. Every tensor must match the architecture given here.",

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab logits}: a classification diffusion model's logit curves across noise levels (CDM figure 3). */
-@Command(name = "logits", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "logits",
+        header = "Logit curves log p(t'|x_t) of a classification diffusion model beside the exact ones (CSV).",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Logit curves of a classification diffusion model (the CDM paper's figure 3): the clean point",
             "--x is noised to each level --t, and log p(t'|x_t) is written for every level t' beside the exact curve",
             "of the dataset's true noise-level classifier.",

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab nll}: the model's negative log-likelihood of data draws, beside the exact value. */
-@Command(name = "nll", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "nll",
+        header = "Negative log-likelihood of fresh data draws (ITD or CDM single pass) beside the exact value.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimate the model's negative log-likelihood (nats) of N fresh data draws and print it beside",
             "the exact NLL of the same points under the true distribution.",
             "  itd: the information-theoretic diffusion estimator (Kong et al. 2023) with importance-sampled log-SNR.",

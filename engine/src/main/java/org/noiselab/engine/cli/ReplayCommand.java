@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code noiselab replay}: retrains a run from its manifest and checks that it reproduces the recorded losses. */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "replay",
+        header = "Retrain a run from its checkpoint or manifest and compare the losses step by step.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Retrain a run from its checkpoint or its .manifest.json (same setup, seeds and kernel threads)",
             "and check that every step's loss matches the record. Exit code 0 when it does, 1 when it does not.",
             "  noiselab replay dino.nlab"})
