@@ -5,7 +5,6 @@ import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.GuidedDenoiser;
 import org.noiselab.engine.sample.SamplingRequest;
-import org.noiselab.toys.LabelledPoints;
 import org.noiselab.toys.ToyDataset;
 import picocli.CommandLine.Option;
 
@@ -52,19 +51,10 @@ final class GuidanceOptions {
         if (label == null) {
             return d.sample(n, seed).pointsAsFloats();
         }
-        float[] out = new float[n * d.dim()];
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-        int have = 0;
-        while (have < n) {
-            LabelledPoints p = d.sample(Math.max(64, 2 * (n - have) * d.classCount()), rng);
-            for (int i = 0; i < p.n() && have < n; i++) {
-                if (p.labels()[i] == label) {
-                    for (int j = 0; j < d.dim(); j++) {
-                        out[have * d.dim() + j] = (float) p.points()[i * d.dim() + j];
-                    }
-                    have++;
-                }
-            }
+        double[] draws = d.classMixture(label).sample(n, new java.util.SplittableRandom(seed), null);
+        float[] out = new float[draws.length];
+        for (int i = 0; i < draws.length; i++) {
+            out[i] = (float) draws[i];
         }
         return out;
     }

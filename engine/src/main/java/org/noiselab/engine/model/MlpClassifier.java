@@ -234,7 +234,7 @@ public final class MlpClassifier implements TrainableClassifier {
             VectorGemm.multiply(in, 0, inDim, 1, params, layout.weightOffset(l), inDim, width, z[l], 0, from, to,
                     false, params, layout.biasOffset(l));
             if (l == 0 && spec.classCount() > 0) {
-                addClassVectors(labels, start, from, to);
+                layout.addClassVectors(params, labels, start, from, to, z[0]);
             }
             spec.activation().forward(z[l], h[l], from * width, to * width, activationScratch);
             if (derivatives) {
@@ -309,7 +309,7 @@ public final class MlpClassifier implements TrainableClassifier {
             }
         }
         weightGradient(h[last - 1], width, dr, levels, from, to, target, layout.weightOffset(last));
-        columnSums(dr, from, to, levels, target, layout.biasOffset(last));
+        MlpLayout.addColumnSums(dr, from, to, levels, target, layout.biasOffset(last));
         float[] barH = barA;
         VectorGemm.multiply(dr, 0, levels, 1, transposed[last], 0, levels, width, barH, 0, from, to, false, null, 0);
         // the forward tangent along the gap gradient's cotangent
@@ -341,12 +341,12 @@ public final class MlpClassifier implements TrainableClassifier {
             int inDim = spec.layerInput(l);
             weightGradient(in, inDim, barZ, width, from, to, target, layout.weightOffset(l));
             weightGradient(inDot, inDim, gamma[l], width, from, to, target, layout.weightOffset(l));
-            columnSums(barZ, from, to, width, target, layout.biasOffset(l));
+            MlpLayout.addColumnSums(barZ, from, to, width, target, layout.biasOffset(l));
             if (l > 0) {
                 VectorGemm.multiply(barZ, 0, width, 1, transposed[l], 0, width, width, barH, 0, from, to, false,
                         null, 0);
             } else if (spec.classCount() > 0) {
-                classTableGradient(barZ, from, to, target);
+                layout.addClassTableGradient(barZ, cachedLabels, from, to, target);
             }
         }
     }
@@ -381,40 +381,6 @@ public final class MlpClassifier implements TrainableClassifier {
             int rows = Math.min(GRAD_PANEL, to - p);
             VectorGemm.multiply(in, p * inDim, 1, inDim, g, p * outDim, rows, outDim, target, offset, 0, inDim, true,
                     null, 0);
-        }
-    }
-
-    private static void columnSums(float[] g, int from, int to, int cols, float[] target, int offset) {
-        for (int i = from; i < to; i++) {
-            int row = i * cols;
-            for (int j = 0; j < cols; j++) {
-                target[offset + j] += g[row + j];
-            }
-        }
-    }
-
-    private void addClassVectors(int @Nullable [] labels, int start, int from, int to) {
-        int width = spec.width();
-        int table = layout.classTableOffset();
-        for (int i = from; i < to; i++) {
-            int c = labels == null ? spec.classCount() : labels[start + i];
-            int src = table + c * width;
-            int dst = i * width;
-            for (int j = 0; j < width; j++) {
-                z[0][dst + j] += params[src + j];
-            }
-        }
-    }
-
-    private void classTableGradient(float[] g, int from, int to, float[] target) {
-        int width = spec.width();
-        int table = layout.classTableOffset();
-        for (int i = from; i < to; i++) {
-            int c = cachedLabels == null ? spec.classCount() : cachedLabels[i];
-            int dst = table + c * width;
-            for (int j = 0; j < width; j++) {
-                target[dst + j] += g[i * width + j];
-            }
         }
     }
 

@@ -182,26 +182,13 @@ public final class MlpDenoiser implements TrainableDenoiser {
             VectorGemm.multiply(in, 0, inDim, 1, params, layout.weightOffset(l), k, width, z[l], 0, from, to,
                     false, bias, biasOffset);
             if (l == 0 && spec.classCount() > 0) {
-                addClassVectors(labels, start, from, to);
+                layout.addClassVectors(params, labels, start, from, to, z[0]);
             }
             spec.activation().forward(z[l], h[l], from * width, to * width, activationScratch);
         }
         int last = spec.depth();
         VectorGemm.multiply(h[last - 1], 0, width, 1, params, layout.weightOffset(last), width, spec.dim(), out,
                 start * spec.dim(), from, to, false, params, layout.biasOffset(last));
-    }
-
-    private void addClassVectors(int @Nullable [] labels, int start, int from, int to) {
-        int width = spec.width();
-        int table = layout.classTableOffset();
-        for (int i = from; i < to; i++) {
-            int c = labels == null ? spec.classCount() : labels[start + i];
-            int src = table + c * width;
-            int dst = i * width;
-            for (int j = 0; j < width; j++) {
-                z[0][dst + j] += params[src + j];
-            }
-        }
     }
 
     @Override
@@ -242,7 +229,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
         int width = spec.width();
         int last = spec.depth();
         weightGradient(h[last - 1], width, gradOut, spec.dim(), from, to, target, layout.weightOffset(last), share);
-        columnSums(gradOut, from, to, spec.dim(), target, layout.biasOffset(last));
+        MlpLayout.addColumnSums(gradOut, from, to, spec.dim(), target, layout.biasOffset(last));
         float[] g = gradA;
         VectorGemm.multiply(gradOut, 0, spec.dim(), 1, transposed[last], 0, spec.dim(), width, g, 0, from, to, false,
                 null, 0);
@@ -251,13 +238,13 @@ public final class MlpDenoiser implements TrainableDenoiser {
             float[] in = l == 0 ? u : h[l - 1];
             int inDim = spec.layerInput(l);
             weightGradient(in, inDim, g, width, from, to, target, layout.weightOffset(l), share);
-            columnSums(g, from, to, width, target, layout.biasOffset(l));
+            MlpLayout.addColumnSums(g, from, to, width, target, layout.biasOffset(l));
             if (l > 0) {
                 float[] next = g == gradA ? gradB : gradA;
                 VectorGemm.multiply(g, 0, width, 1, transposed[l], 0, width, width, next, 0, from, to, false, null, 0);
                 g = next;
             } else if (spec.classCount() > 0) {
-                classTableGradient(g, from, to, target);
+                layout.addClassTableGradient(g, cachedLabels, from, to, target);
             }
         }
     }
@@ -301,27 +288,6 @@ public final class MlpDenoiser implements TrainableDenoiser {
             narrowScratch[share] = new float[size];
         }
         return narrowScratch[share];
-    }
-
-    private static void columnSums(float[] g, int from, int to, int cols, float[] target, int offset) {
-        for (int i = from; i < to; i++) {
-            int row = i * cols;
-            for (int j = 0; j < cols; j++) {
-                target[offset + j] += g[row + j];
-            }
-        }
-    }
-
-    private void classTableGradient(float[] g, int from, int to, float[] target) {
-        int width = spec.width();
-        int table = layout.classTableOffset();
-        for (int i = from; i < to; i++) {
-            int c = cachedLabels == null ? spec.classCount() : cachedLabels[i];
-            int dst = table + c * width;
-            for (int j = 0; j < width; j++) {
-                target[dst + j] += g[i * width + j];
-            }
-        }
     }
 
     private void ensurePartials(int shares) {

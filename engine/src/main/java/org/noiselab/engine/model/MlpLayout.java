@@ -1,6 +1,7 @@
 package org.noiselab.engine.model;
 
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where each tensor of a {@link DenseShape} (an {@link MlpSpec} or a {@link ClassifierSpec}) lives in the flat parameter vector: for layer {@code l = 0..depth}, the
@@ -78,5 +79,43 @@ public final class MlpLayout {
             p[i] = (float) rng.nextDouble(-classBound, classBound);
         }
         return p;
+    }
+
+    /**
+     * Adds each row's class vector to the first pre-activation {@code z0} (rows {@code from..to} of a chunk starting at
+     * row {@code start} of {@code labels}); {@code labels == null} means the null class for every row.
+     */
+    public void addClassVectors(float[] params, int @Nullable [] labels, int start, int from, int to, float[] z0) {
+        int width = spec.width();
+        for (int i = from; i < to; i++) {
+            int c = labels == null ? spec.classCount() : labels[start + i];
+            int src = classTableOffset + c * width;
+            int dst = i * width;
+            for (int j = 0; j < width; j++) {
+                z0[dst + j] += params[src + j];
+            }
+        }
+    }
+
+    /** Adds the gradient {@code g} of the first pre-activation (rows {@code from..to}) to each row's class vector. */
+    public void addClassTableGradient(float[] g, int @Nullable [] labels, int from, int to, float[] target) {
+        int width = spec.width();
+        for (int i = from; i < to; i++) {
+            int c = labels == null ? spec.classCount() : labels[i];
+            int dst = classTableOffset + c * width;
+            for (int j = 0; j < width; j++) {
+                target[dst + j] += g[i * width + j];
+            }
+        }
+    }
+
+    /** Adds the column sums of rows {@code from..to} of the row-major {@code g} ({@code cols} wide) to a bias slice. */
+    public static void addColumnSums(float[] g, int from, int to, int cols, float[] target, int offset) {
+        for (int i = from; i < to; i++) {
+            int row = i * cols;
+            for (int j = 0; j < cols; j++) {
+                target[offset + j] += g[row + j];
+            }
+        }
     }
 }
