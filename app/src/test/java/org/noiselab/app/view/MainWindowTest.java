@@ -119,8 +119,12 @@ class MainWindowTest {
         await(() -> vm.resultProperty().get() != null && vm.resultProperty().get().spec() instanceof GridSpec.Plane);
 
         Slider slider = robot.lookup("#noiseStep").queryAs(Slider.class);
+        // The slider appears when the plane's first image is drawn, which can come a pulse after the result.
+        await(() -> slider.isVisible() && slider.getWidth() > 0 && slider.localToScene(0, 0).getX() > 0);
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(slider.isDisabled()).isFalse();
         robot.clickOn(slider);
+        await(slider::isFocused);
         robot.type(KeyCode.END);
         await(() -> vm.stepProperty().get() == 1000);
         await(() -> ((GridSpec.Plane) vm.resultProperty().get().spec()).t() == 1000);
