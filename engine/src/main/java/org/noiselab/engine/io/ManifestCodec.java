@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.noiselab.engine.model.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
@@ -82,6 +83,17 @@ final class ManifestCodec {
             writeClassifier(c, node);
             return;
         }
+        if (spec instanceof UNetSpec u) {
+            node.put("kind", u.kind());
+            node.put("channels", u.channels());
+            node.put("height", u.height());
+            node.put("width", u.width());
+            node.put("baseChannels", u.baseChannels());
+            node.put("levels", u.levels());
+            node.put("classCount", u.classCount());
+            node.put("parameterCount", u.parameterCount());
+            return;
+        }
         MlpSpec m = (MlpSpec) spec;
         node.put("kind", m.kind());
         node.put("dim", m.dim());
@@ -116,8 +128,12 @@ final class ManifestCodec {
                     m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),
                     m.integer("levels"), m.integer("classCount"))));
         }
+        if ("unet".equals(kind)) {
+            return checkedCount(m, validated(m, "model", () -> new UNetSpec(m.integer("channels"), m.integer("height"),
+                    m.integer("width"), m.integer("baseChannels"), m.integer("levels"), m.integer("classCount"))));
+        }
         if (!"mlp".equals(kind)) {
-            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp or classifier-mlp)");
+            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp, classifier-mlp or unet)");
         }
         MlpSpec spec = validated(m, "model", () -> new MlpSpec(m.integer("dim"), m.integer("width"),
                 m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),

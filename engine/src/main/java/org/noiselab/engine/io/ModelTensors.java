@@ -1,11 +1,15 @@
 package org.noiselab.engine.io;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.noiselab.engine.kernel.VectorGemm;
 import org.noiselab.engine.model.MlpLayout;
 import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.ModelSpec;
+import org.noiselab.engine.model.UNetDenoiser;
+import org.noiselab.engine.model.UNetSpec;
+import org.noiselab.engine.model.conv.ParameterLayout;
 
 /**
  * Names and shapes of a model's parameters in files, in PyTorch's conventions so a Python reader sees a familiar
@@ -21,6 +25,9 @@ public final class ModelTensors {
 
     /** The named tensors of a flat parameter vector, prefixed (e.g. {@code "ema."}). */
     public static Map<String, Tensor> toTensors(ModelSpec spec, float[] params, String prefix) {
+        if (spec instanceof UNetSpec unet) {
+            return namedSlices(unet, params, prefix);
+        }
         DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -49,6 +56,9 @@ public final class ModelTensors {
      * @throws CheckpointFormatException naming the missing or misshapen tensor
      */
     public static float[] fromTensors(ModelSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
+        if (spec instanceof UNetSpec unet) {
+            return fromNamedSlices(unet, tensors, prefix, source);
+        }
         DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
         int layers = layout.layers();
@@ -70,6 +80,32 @@ public final class ModelTensors {
         }
         if (table != null) {
             System.arraycopy(table, 0, params, layout.classTableOffset(), table.length);
+        }
+        return params;
+    }
+
+    /** A U-Net's tensors as laid out in memory: convolutions {@code [kh, kw, in, out]}, dense {@code [in, out]}. */
+    private static Map<String, Tensor> namedSlices(UNetSpec spec, float[] params, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (ParameterLayout.Slice s : UNetDenoiser.layoutOf(spec).slices()) {
+            long[] shape = java.util.Arrays.stream(s.shape()).asLongStream().toArray();
+            out.put(prefix + s.name(), new Tensor(shape, java.util.Arrays.copyOfRange(params, s.offset(),
+                    s.offset() + s.size())));
+        }
+        return out;
+    }
+
+    private static float[] fromNamedSlices(UNetSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
+        ParameterLayout layout = UNetDenoiser.layoutOf(spec);
+        List<float[]> parts = new java.util.ArrayList<>();
+        for (ParameterLayout.Slice s : layout.slices()) {
+            parts.add(require(tensors, prefix + s.name(), java.util.Arrays.stream(s.shape()).asLongStream().toArray(),
+                    source));
+        }
+        float[] params = new float[layout.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            ParameterLayout.Slice s = layout.slices().get(i);
+            System.arraycopy(parts.get(i), 0, params, s.offset(), s.size());
         }
         return params;
     }

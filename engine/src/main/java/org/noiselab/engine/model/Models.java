@@ -15,6 +15,8 @@ public final class Models {
             return MlpDenoiser.initialise(mlp, seed);
         } else if (spec instanceof ClassifierSpec classifier) {
             return MlpClassifier.initialise(classifier, seed);
+        } else if (spec instanceof UNetSpec unet) {
+            return UNetDenoiser.initialise(unet, seed);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
     }
@@ -25,6 +27,8 @@ public final class Models {
             return MlpDenoiser.of(mlp, parameters);
         } else if (spec instanceof ClassifierSpec classifier) {
             return MlpClassifier.of(classifier, parameters);
+        } else if (spec instanceof UNetSpec unet) {
+            return UNetDenoiser.of(unet, parameters);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
     }
