@@ -3,6 +3,7 @@ package org.noiselab.engine.io;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.noiselab.engine.model.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
+import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.model.ModelSpec;
@@ -83,6 +84,18 @@ final class ManifestCodec {
             writeClassifier(c, node);
             return;
         }
+        if (spec instanceof ConvClassifierSpec k) {
+            node.put("kind", k.kind());
+            node.put("channels", k.channels());
+            node.put("height", k.height());
+            node.put("width", k.width());
+            node.put("baseChannels", k.baseChannels());
+            node.put("resolutions", k.resolutions());
+            node.put("levels", k.levels());
+            node.put("classCount", k.classCount());
+            node.put("parameterCount", k.parameterCount());
+            return;
+        }
         if (spec instanceof UNetSpec u) {
             node.put("kind", u.kind());
             node.put("channels", u.channels());
@@ -128,12 +141,17 @@ final class ManifestCodec {
                     m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),
                     m.integer("levels"), m.integer("classCount"))));
         }
+        if ("classifier-unet".equals(kind)) {
+            return checkedCount(m, validated(m, "model", () -> new ConvClassifierSpec(m.integer("channels"),
+                    m.integer("height"), m.integer("width"), m.integer("baseChannels"), m.integer("resolutions"),
+                    m.integer("levels"), m.integer("classCount"))));
+        }
         if ("unet".equals(kind)) {
             return checkedCount(m, validated(m, "model", () -> new UNetSpec(m.integer("channels"), m.integer("height"),
                     m.integer("width"), m.integer("baseChannels"), m.integer("levels"), m.integer("classCount"))));
         }
         if (!"mlp".equals(kind)) {
-            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp, classifier-mlp or unet)");
+            throw m.fail("kind", "'" + kind + "' is not a known model (expected mlp, classifier-mlp, unet or classifier-unet)");
         }
         MlpSpec spec = validated(m, "model", () -> new MlpSpec(m.integer("dim"), m.integer("width"),
                 m.integer("depth"), activation(m), m.integer("inputFrequencies"), m.number("inputScale"),

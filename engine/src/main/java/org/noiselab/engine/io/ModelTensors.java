@@ -7,8 +7,7 @@ import org.noiselab.engine.kernel.VectorGemm;
 import org.noiselab.engine.model.MlpLayout;
 import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.ModelSpec;
-import org.noiselab.engine.model.UNetDenoiser;
-import org.noiselab.engine.model.UNetSpec;
+import org.noiselab.engine.model.Models;
 import org.noiselab.engine.model.conv.ParameterLayout;
 
 /**
@@ -25,8 +24,9 @@ public final class ModelTensors {
 
     /** The named tensors of a flat parameter vector, prefixed (e.g. {@code "ema."}). */
     public static Map<String, Tensor> toTensors(ModelSpec spec, float[] params, String prefix) {
-        if (spec instanceof UNetSpec unet) {
-            return namedSlices(unet, params, prefix);
+        ParameterLayout named = Models.layoutOf(spec);
+        if (named != null) {
+            return namedSlices(named, params, prefix);
         }
         DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
@@ -56,8 +56,9 @@ public final class ModelTensors {
      * @throws CheckpointFormatException naming the missing or misshapen tensor
      */
     public static float[] fromTensors(ModelSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
-        if (spec instanceof UNetSpec unet) {
-            return fromNamedSlices(unet, tensors, prefix, source);
+        ParameterLayout named = Models.layoutOf(spec);
+        if (named != null) {
+            return fromNamedSlices(named, tensors, prefix, source);
         }
         DenseShape mlp = (DenseShape) spec;
         MlpLayout layout = new MlpLayout(mlp);
@@ -84,10 +85,10 @@ public final class ModelTensors {
         return params;
     }
 
-    /** A U-Net's tensors as laid out in memory: convolutions {@code [kh, kw, in, out]}, dense {@code [in, out]}. */
-    private static Map<String, Tensor> namedSlices(UNetSpec spec, float[] params, String prefix) {
+    /** An image model's tensors as laid out in memory: convolutions {@code [kh, kw, in, out]}, dense {@code [in, out]}. */
+    private static Map<String, Tensor> namedSlices(ParameterLayout layout, float[] params, String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (ParameterLayout.Slice s : UNetDenoiser.layoutOf(spec).slices()) {
+        for (ParameterLayout.Slice s : layout.slices()) {
             long[] shape = java.util.Arrays.stream(s.shape()).asLongStream().toArray();
             out.put(prefix + s.name(), new Tensor(shape, java.util.Arrays.copyOfRange(params, s.offset(),
                     s.offset() + s.size())));
@@ -95,8 +96,8 @@ public final class ModelTensors {
         return out;
     }
 
-    private static float[] fromNamedSlices(UNetSpec spec, Map<String, Tensor> tensors, String prefix, String source) {
-        ParameterLayout layout = UNetDenoiser.layoutOf(spec);
+    private static float[] fromNamedSlices(ParameterLayout layout, Map<String, Tensor> tensors, String prefix,
+                                           String source) {
         List<float[]> parts = new java.util.ArrayList<>();
         for (ParameterLayout.Slice s : layout.slices()) {
             parts.add(require(tensors, prefix + s.name(), java.util.Arrays.stream(s.shape()).asLongStream().toArray(),

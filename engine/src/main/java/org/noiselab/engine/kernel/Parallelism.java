@@ -69,6 +69,27 @@ public final class Parallelism {
             bounds[s] = (int) ((long) n * s / shares) & ~3;
         }
         bounds[shares] = n;
+        run(shares, bounds, task);
+    }
+
+    /**
+     * Splits {@code [0, n)} items of substantial work each (whole images, say) into up to {@link #threads()} contiguous
+     * ranges and runs them as {@link #forRows} does; with fewer items than threads, one item per share.
+     */
+    public static void forItems(int n, RowTask task) {
+        int shares = Math.max(1, Math.min(threads, n));
+        if (shares == 1) {
+            task.run(0, 0, n);
+            return;
+        }
+        int[] bounds = new int[shares + 1];
+        for (int s = 1; s <= shares; s++) {
+            bounds[s] = (int) ((long) n * s / shares);
+        }
+        run(shares, bounds, task);
+    }
+
+    private static void run(int shares, int[] bounds, RowTask task) {
         CountDownLatch done = new CountDownLatch(shares - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int s = 1; s < shares; s++) {

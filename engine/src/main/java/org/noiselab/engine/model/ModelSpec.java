@@ -1,7 +1,7 @@
 package org.noiselab.engine.model;
 
 /** The closed set of model architectures; each spec rebuilds a model from a flat parameter vector. */
-public sealed interface ModelSpec permits MlpSpec, ClassifierSpec, UNetSpec {
+public sealed interface ModelSpec permits MlpSpec, ClassifierSpec, UNetSpec, ConvClassifierSpec {
 
     /** Dimension of a data point. */
     int dim();

@@ -1,5 +1,7 @@
 package org.noiselab.engine.model;
 
+import org.jspecify.annotations.Nullable;
+
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.engine.schedule.ScheduleSpec;
 
@@ -17,6 +19,8 @@ public final class Models {
             return MlpClassifier.initialise(classifier, seed);
         } else if (spec instanceof UNetSpec unet) {
             return UNetDenoiser.initialise(unet, seed);
+        } else if (spec instanceof ConvClassifierSpec conv) {
+            return ConvNoiseClassifier.initialise(conv, seed);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
     }
@@ -29,6 +33,8 @@ public final class Models {
             return MlpClassifier.of(classifier, parameters);
         } else if (spec instanceof UNetSpec unet) {
             return UNetDenoiser.of(unet, parameters);
+        } else if (spec instanceof ConvClassifierSpec conv) {
+            return ConvNoiseClassifier.of(conv, parameters);
         }
         throw new IllegalArgumentException("unknown model spec " + spec);
     }
@@ -51,8 +57,18 @@ public final class Models {
         return asDenoiser(withParameters(spec, parameters), schedule);
     }
 
+    /** The named tensors of an image model's parameter vector (U-Net or convolutional classifier), else null. */
+    public static org.noiselab.engine.model.conv.@Nullable ParameterLayout layoutOf(ModelSpec spec) {
+        if (spec instanceof UNetSpec unet) {
+            return UNetDenoiser.layoutOf(unet);
+        } else if (spec instanceof ConvClassifierSpec conv) {
+            return ConvNoiseClassifier.layoutOf(conv);
+        }
+        return null;
+    }
+
     /** Whether models of this spec are noise-level classifiers (trained with the CDM objective). */
     public static boolean isClassifier(ModelSpec spec) {
-        return spec instanceof ClassifierSpec;
+        return spec instanceof ClassifierSpec || spec instanceof ConvClassifierSpec;
     }
 }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
+import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.model.Models;
@@ -37,8 +38,10 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
                     ? "trains a noise-level classifier, not a " + model.kind()
                     : "trains a denoising network; a noise-level classifier trains only with cdm");
         }
-        if (model instanceof ClassifierSpec c && c.levels() != schedule.steps() + 2) {
-            throw new InvalidConfigException("model.levels", c.levels(), "the schedule has T = " + schedule.steps()
+        int levels = model instanceof ClassifierSpec c ? c.levels()
+                : model instanceof ConvClassifierSpec k ? k.levels() : schedule.steps() + 2;
+        if (levels != schedule.steps() + 2) {
+            throw new InvalidConfigException("model.levels", levels, "the schedule has T = " + schedule.steps()
                     + ", so the classifier needs T + 2 = " + (schedule.steps() + 2) + " levels");
         }
     }

@@ -66,25 +66,30 @@ public final class ConvLayer {
     }
 
     /**
-     * Adds the parameter gradient to {@code grad} and, when {@code gradIn} is non-null, writes {@code dL/dx}.
+     * Adds the parameter gradient to {@code grad} (unless it is null: an input gradient only) and, when
+     * {@code gradIn} is non-null, writes {@code dL/dx}.
      *
      * @param x       the forward input
      * @param gradOut {@code dL/d out}
      */
     public void backward(float[] theta, float[] grad, float[] x, float[] gradOut, int n, float[] gradIn) {
         if (kernel != null) {
-            kernel.weightGradient(x, gradOut, n, grad, weightOffset, grad, biasOffset);
+            if (grad != null) {
+                kernel.weightGradient(x, gradOut, n, grad, weightOffset, grad, biasOffset);
+            }
             if (gradIn != null) {
                 kernel.inputGradient(gradOut, n, theta, weightOffset, gradIn);
             }
             return;
         }
         int pixels = n * h * w;
-        Parallelism.forRows(cin, (share, from, to) -> VectorGemm.multiply(x, 0, 1, cin, gradOut, 0, pixels, cout,
-                grad, weightOffset, from, to, true, null, 0));
-        for (int p = 0; p < pixels; p++) {
-            for (int c = 0; c < cout; c++) {
-                grad[biasOffset + c] += gradOut[p * cout + c];
+        if (grad != null) {
+            Parallelism.forRows(cin, (share, from, to) -> VectorGemm.multiply(x, 0, 1, cin, gradOut, 0, pixels, cout,
+                    grad, weightOffset, from, to, true, null, 0));
+            for (int p = 0; p < pixels; p++) {
+                for (int c = 0; c < cout; c++) {
+                    grad[biasOffset + c] += gradOut[p * cout + c];
+                }
             }
         }
         if (gradIn != null) {

@@ -31,12 +31,17 @@ public final class Dense {
         VectorGemm.multiply(x, 0, in, 1, theta, weightOffset, in, out, y, 0, 0, n, false, theta, biasOffset);
     }
 
-    /** Adds {@code dL/dW}, {@code dL/db} to {@code grad}; writes {@code dL/dx} when {@code gradIn} is non-null. */
+    /**
+     * Adds {@code dL/dW}, {@code dL/db} to {@code grad} (unless null); writes {@code dL/dx} when {@code gradIn} is
+     * non-null.
+     */
     public void backward(float[] theta, float[] grad, float[] x, float[] gradOut, int n, float[] gradIn) {
-        VectorGemm.multiply(x, 0, 1, in, gradOut, 0, n, out, grad, weightOffset, 0, in, true, null, 0);
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < out; c++) {
-                grad[biasOffset + c] += gradOut[r * out + c];
+        if (grad != null) {
+            VectorGemm.multiply(x, 0, 1, in, gradOut, 0, n, out, grad, weightOffset, 0, in, true, null, 0);
+            for (int r = 0; r < n; r++) {
+                for (int c = 0; c < out; c++) {
+                    grad[biasOffset + c] += gradOut[r * out + c];
+                }
             }
         }
         if (gradIn != null) {

@@ -104,8 +104,8 @@ public final class ResBlock {
     }
 
     /**
-     * Back-propagates {@code dL/d out} of the last forward: adds parameter gradients to {@code grad}, adds
-     * {@code dL/d embeddingAct} to {@code gradEmbeddingAct}, and returns {@code dL/dx} (the block's own buffer).
+     * Back-propagates {@code dL/d out} of the last forward: adds parameter gradients to {@code grad} (unless null), adds
+     * {@code dL/d embeddingAct} to {@code gradEmbeddingAct} (unless null), and returns {@code dL/dx} (the block's own buffer).
      */
     public float[] backward(float[] theta, float[] grad, float[] gradOut, float[] embeddingAct, int n,
                             float[] gradEmbeddingAct) {
@@ -114,17 +114,22 @@ public final class ResBlock {
         conv2.backward(theta, grad, s2, gradOut, n, gradMid);
         Activation.SILU.multiplyByDerivative(a2, gradMid, 0, outSize, scratch);
         norm2.backward(theta, grad, h1, gradMid, n, gradMid);
-        java.util.Arrays.fill(gradBias, 0, n * cout, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < pixels; p++) {
-                int o = (i * pixels + p) * cout;
-                for (int c = 0; c < cout; c++) {
-                    gradBias[i * cout + c] += gradMid[o + c];
+        if (grad != null || gradEmbeddingAct != null) {
+            java.util.Arrays.fill(gradBias, 0, n * cout, 0f);
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < pixels; p++) {
+                    int o = (i * pixels + p) * cout;
+                    for (int c = 0; c < cout; c++) {
+                        gradBias[i * cout + c] += gradMid[o + c];
+                    }
                 }
             }
+            projection.backward(theta, grad, embeddingAct, gradBias, n,
+                    gradEmbeddingAct == null ? null : gradEmbedding);
+            if (gradEmbeddingAct != null) {
+                ChannelOps.addInto(gradEmbeddingAct, gradEmbedding, n * embedding);
+            }
         }
-        projection.backward(theta, grad, embeddingAct, gradBias, n, gradEmbedding);
-        ChannelOps.addInto(gradEmbeddingAct, gradEmbedding, n * embedding);
         conv1.backward(theta, grad, s1, gradMid, n, gradIn);
         Activation.SILU.multiplyByDerivative(a1, gradIn, 0, inSize, scratch);
         norm1.backward(theta, grad, input, gradIn, n, gradIn);
