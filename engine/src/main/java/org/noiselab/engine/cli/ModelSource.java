@@ -13,6 +13,8 @@ import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.model.OracleDenoiser;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.engine.schedule.ScheduleSpec;
+import org.noiselab.engine.image.ImageShape;
+import org.noiselab.engine.model.Models;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
 import picocli.CommandLine.Option;
@@ -49,8 +51,17 @@ final class ModelSource {
      * A resolved model with its schedule and dataset; {@code classifier} is the noise-level classifier behind the
      * denoiser (a CDM checkpoint, or the exact classifier for the oracle), {@code null} for a denoising network.
      */
-    record Resolved(Denoiser denoiser, NoiseSchedule schedule, ToyDataset dataset, String label,
-                    @Nullable NoiseLevelClassifier classifier) {
+    record Resolved(Denoiser denoiser, NoiseSchedule schedule, @Nullable ToyDataset toy, String label,
+                    @Nullable NoiseLevelClassifier classifier, @Nullable ImageShape image) {
+
+        /** The toy dataset the model is compared against, or a clear error for an image model. */
+        ToyDataset dataset() {
+            if (toy == null) {
+                throw new InvalidConfigException("--checkpoint", label, "is an image model; this command works with"
+                        + " toy datasets only");
+            }
+            return toy;
+        }
 
         /** The classifier, or a clear error naming what the command needs it for. */
         NoiseLevelClassifier requireClassifier(String purpose) {
@@ -77,7 +88,7 @@ final class ModelSource {
             ToyDataset d = ToyDatasets.byName(dataset);
             NoiseSchedule s = NoiseSchedule.create(ScheduleSpec.parse(schedule, timesteps));
             return new Resolved(new OracleDenoiser(d), s, d, "oracle(" + d.name() + ")",
-                    new ExactNoiseClassifier(d, s));
+                    new ExactNoiseClassifier(d, s), null);
         }
         Checkpoint c = CheckpointIO.load(checkpoint);
         Denoiser den = switch (weights) {
@@ -85,12 +96,22 @@ final class ModelSource {
             case "raw" -> c.rawDenoiser();
             default -> throw new InvalidConfigException("--weights", weights, "expected ema or raw");
         };
+        String label = checkpoint.getFileName().toString();
+        ImageShape image = Models.imageShape(c.setup().model());
+        if (image != null) {
+            if (dataset != null) {
+                throw new InvalidConfigException("--dataset", dataset, "compares with a toy dataset; " + label
+                        + " is an image model");
+            }
+            return new Resolved(den, c.schedule(), null, label,
+                    den instanceof ClassifierDenoiser cd ? cd.classifier() : null, image);
+        }
         ToyDataset d = ToyDatasets.byName(dataset != null ? dataset : c.setup().dataset());
         if (d.dim() != den.dim()) {
             throw new InvalidConfigException("--dataset", d.name(), "has dimension " + d.dim() + ", the model "
                     + den.dim());
         }
-        return new Resolved(den, c.schedule(), d, checkpoint.getFileName().toString(),
-                den instanceof ClassifierDenoiser cd ? cd.classifier() : null);
+        return new Resolved(den, c.schedule(), d, label,
+                den instanceof ClassifierDenoiser cd ? cd.classifier() : null, null);
     }
 }

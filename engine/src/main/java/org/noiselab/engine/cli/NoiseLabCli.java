@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SampleCommand.class, PicardCommand.class, ScoreGridCommand.class,
             MmdCommand.class, NllCommand.class, LogitsCommand.class, ConfusionCommand.class, AblateCdmCommand.class,
             GuidanceSweepCommand.class, ReplayCommand.class, ImportCommand.class, ExportCommand.class,
-            BenchCommand.class,
+            TrainClassifierCommand.class, ImageQualityCommand.class, BenchCommand.class,
             DatasetsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class NoiseLabCli implements Runnable {
 

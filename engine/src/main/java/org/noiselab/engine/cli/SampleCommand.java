@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.image.ImageGrid;
+import org.noiselab.engine.image.ImageShape;
 import org.noiselab.engine.io.CsvPoints;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.SampleResult;
@@ -56,8 +58,13 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--snr", paramLabel = "R", defaultValue = "0.16", description = "Langevin signal-to-noise ratio (default: ${DEFAULT-VALUE}).")
     double snr;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "CSV file to write.")
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "CSV file to write; for an image model, a .png file gets a grid of the images instead.")
     Path out;
+
+    @Option(names = "--columns", paramLabel = "K", defaultValue = "8",
+            description = "Images per row of a PNG grid (default: ${DEFAULT-VALUE}).")
+    int columns;
 
     @Override
     public Integer call() throws IOException {
@@ -65,7 +72,20 @@ final class SampleCommand implements Callable<Integer> {
         SamplerSpec s = samplerSpec(m.schedule().steps());
         SampleResult r = Samplers.create(s).sample(new DiffusionProblem(guidance.denoiser(m.denoiser()), m.schedule()),
                 guidance.request(n, seed));
-        CsvPoints.write(out, CsvPoints.defaultColumns(r.dim()), r.points(), r.n());
+        boolean png = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
+        if (png) {
+            ImageShape image = m.image();
+            if (image == null) {
+                throw new InvalidConfigException("--out", out, "a PNG grid needs an image model; write .csv points");
+            }
+            if (columns < 1) {
+                throw new InvalidConfigException("--columns", columns, "must be at least 1");
+            }
+            ImageGrid.writePng(r.points(), 0, r.n(), image.channels(), image.height(), image.width(), columns, 2, 2,
+                    out);
+        } else {
+            CsvPoints.write(out, CsvPoints.defaultColumns(r.dim()), r.points(), r.n());
+        }
         spec.commandLine().getOut().printf("wrote %d samples from %s (%s, %d steps%s, %d model evaluations) to %s%n",
                 r.n(), m.label(), s.kind(), s.steps(), guidance.describe(), r.evaluations(), out);
         return 0;

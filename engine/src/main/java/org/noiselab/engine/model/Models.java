@@ -67,6 +67,16 @@ public final class Models {
         return null;
     }
 
+    /** The image shape of an image model (U-Net or convolutional classifier), or null for a toy model. */
+    public static org.noiselab.engine.image.@Nullable ImageShape imageShape(ModelSpec spec) {
+        if (spec instanceof UNetSpec u) {
+            return new org.noiselab.engine.image.ImageShape(u.channels(), u.height(), u.width());
+        } else if (spec instanceof ConvClassifierSpec c) {
+            return new org.noiselab.engine.image.ImageShape(c.channels(), c.height(), c.width());
+        }
+        return null;
+    }
+
     /** Whether models of this spec are noise-level classifiers (trained with the CDM objective). */
     public static boolean isClassifier(ModelSpec spec) {
         return spec instanceof ClassifierSpec || spec instanceof ConvClassifierSpec;

@@ -84,6 +84,12 @@ public sealed interface ObjectiveSpec permits ObjectiveSpec.Ddpm, ObjectiveSpec.
     record Cdm(double ceWeight, double mseWeight) implements ObjectiveSpec {
         /** Tuned for the toys, whose squared error is summed over 1 or 2 dimensions rather than averaged over pixels. */
         public static final double DEFAULT_CE_WEIGHT = 0.01;
+        /**
+         * The paper's weight for images (the reference code's {@code ce_factor}), which goes with a squared error
+         * averaged over pixels; with Noise Lab's squared error summed over the d values of an image, the same balance
+         * is a weight of {@code 0.001 d}.
+         */
+        public static final double IMAGE_CE_WEIGHT_PER_VALUE = 0.001;
         public static final Cdm DEFAULT = new Cdm(DEFAULT_CE_WEIGHT, 1);
 
         public Cdm {

@@ -1,0 +1,16 @@
+package org.noiselab.engine.image;
+
+/**
+ * The shape of the images a model works on; data points are such images flattened channel-major.
+ *
+ * @param channels image channels
+ * @param height   rows
+ * @param width    columns
+ */
+public record ImageShape(int channels, int height, int width) {
+
+    /** Values per image. */
+    public int dim() {
+        return channels * height * width;
+    }
+}

@@ -1,0 +1,134 @@
+package org.noiselab.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.noiselab.engine.cli.NoiseLabCliTest.run;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.noiselab.engine.cli.NoiseLabCliTest.Result;
+import org.noiselab.engine.image.ImageSet;
+import org.noiselab.engine.image.MnistIdx;
+
+/**
+ * The image commands end to end on a tiny MNIST-format set of 8x8 digits-to-be (real IDX files): train a U-Net and a
+ * convolutional CDM, sample a PNG grid, train the judging classifier and judge samples, and the clear errors.
+ */
+class ImageCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void writeImages() throws IOException {
+        int n = 60;
+        SplittableRandom rng = new SplittableRandom(1);
+        float[] pixels = new float[n * 64];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int k = 0; k < 64; k++) {
+                boolean on = (k / 8 + k % 8 + labels[i]) % 3 == 0;
+                pixels[i * 64 + k] = Math.round(((on ? 0.8 : -0.8) + rng.nextDouble(-0.1, 0.1)) * 127.5) / 127.5f;
+            }
+        }
+        ImageSet set = new ImageSet("tiny", 1, 8, 8, n, pixels, labels, List.of("0", "1", "2"));
+        MnistIdx.write(set, dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"),
+                true);
+    }
+
+    @Test
+    void trainSampleAndJudgeAnImageModel() throws IOException {
+        Path ckpt = dir.resolve("u.nlab");
+        Path grid = dir.resolve("train-grid.png");
+        Result train = run("train", "--dataset", "mnist", "--data", dir.toString(), "--held-out", "12", "--steps", "3",
+                "--batch", "4", "--base-channels", "8", "--conditional", "--out", ckpt.toString(), "--grid",
+                grid.toString());
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.out()).contains("training unet (ddpm) on mnist").contains("saved");
+        assertThat(image(grid).getWidth()).isEqualTo(8 * 16 + 7 * 2);
+
+        Path png = dir.resolve("s.png");
+        Result sample = run("sample", "--checkpoint", ckpt.toString(), "--sampler", "ddim", "--steps", "3", "--n", "5",
+                "--columns", "5", "--class", "1", "--guidance", "2", "--out", png.toString());
+        assertThat(sample.code()).as(sample.err()).isZero();
+        assertThat(image(png).getWidth()).isEqualTo(5 * 16 + 4 * 2);
+        assertThat(image(png).getHeight()).isEqualTo(16);
+
+        Path judge = dir.resolve("judge.safetensors");
+        Result classifier = run("train-classifier", "--data", dir.toString(), "--held-out", "12", "--steps", "5",
+                "--batch", "8", "--out", judge.toString());
+        assertThat(classifier.code()).as(classifier.err()).isZero();
+        assertThat(classifier.out()).contains("held-out accuracy");
+
+        Path csv = dir.resolve("q.csv");
+        Result quality = run("image-quality", "--checkpoint", ckpt.toString(), "--classifier", judge.toString(),
+                "--data", dir.toString(), "--held-out", "12", "--n", "3", "--steps", "2", "--guidance", "0,1",
+                "--csv", csv.toString());
+        assertThat(quality.code()).as(quality.err()).isZero();
+        assertThat(Files.readAllLines(csv)).hasSize(3).first().isEqualTo("w,class_accuracy,confident,frechet");
+
+        Result toyOnly = run("mmd", "--samples", png.toString(), "--dataset", "mnist");
+        assertThat(toyOnly.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        Result csvFromImage = run("score-grid", "--checkpoint", ckpt.toString(), "--out", dir.resolve("g.csv")
+                .toString());
+        assertThat(csvFromImage.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(csvFromImage.err()).contains("image model");
+    }
+
+    @Test
+    void aConvolutionalCdmTrainsAndSamples() throws IOException {
+        Path ckpt = dir.resolve("c.nlab");
+        Result train = run("train", "--dataset", "mnist", "--data", dir.toString(), "--objective", "cdm", "--steps",
+                "2", "--batch", "3", "--base-channels", "8", "--timesteps", "50", "--out", ckpt.toString());
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.out()).contains("training classifier-unet (cdm)");
+        Path png = dir.resolve("c.png");
+        Result sample = run("sample", "--checkpoint", ckpt.toString(), "--sampler", "ddim", "--steps", "3", "--n", "2",
+                "--out", png.toString());
+        assertThat(sample.code()).as(sample.err()).isZero();
+        assertThat(image(png).getWidth()).isEqualTo(2 * 16 + 2);
+    }
+
+    @Test
+    void badImageInputGetsOneClearLine() throws IOException {
+        Result missing = run("train", "--dataset", "mnist", "--data", dir.resolve("nowhere").toString(), "--out",
+                dir.resolve("x.nlab").toString());
+        assertThat(missing.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(missing.err()).contains("nowhere");
+
+        Files.write(dir.resolve("bad-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1});
+        Result malformed = run("train", "--dataset", "mnist", "--data", dir.resolve("bad-images-idx3-ubyte")
+                .toString(), "--out", dir.resolve("y.nlab").toString());
+        assertThat(malformed.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(malformed.err()).contains("bad-images-idx3-ubyte");
+
+        Result objective = run("train", "--dataset", "mnist", "--data", dir.toString(), "--objective", "cdl",
+                "--out", dir.resolve("z.nlab").toString());
+        assertThat(objective.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(objective.err()).contains("ddpm or cdm");
+
+        Result heldOut = run("train", "--dataset", "mnist", "--data", dir.toString(), "--held-out", "60", "--out",
+                dir.resolve("w.nlab").toString());
+        assertThat(heldOut.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(heldOut.err()).contains("--held-out");
+
+        Result notImages = run("sample", "--model", "oracle", "--dataset", "dino", "--n", "4", "--out",
+                dir.resolve("o.png").toString());
+        assertThat(notImages.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(notImages.err()).contains("PNG grid needs an image model");
+    }
+
+    private static BufferedImage image(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as("%s is a PNG", png).isNotNull();
+        return img;
+    }
+}
