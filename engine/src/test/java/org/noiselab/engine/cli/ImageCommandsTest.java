@@ -75,6 +75,11 @@ class ImageCommandsTest {
         assertThat(quality.code()).as(quality.err()).isZero();
         assertThat(Files.readAllLines(csv)).hasSize(3).first().isEqualTo("w,class_accuracy,confident,frechet");
 
+        Result nll = run("nll", "--checkpoint", ckpt.toString(), "--data", dir.toString(), "--held-out", "12", "--n",
+                "3", "--points", "4");
+        assertThat(nll.code()).as(nll.err()).isZero();
+        assertThat(nll.out()).contains("itd, 3 held-out images x 4 points").contains("bits/dim");
+
         Result toyOnly = run("mmd", "--samples", png.toString(), "--dataset", "mnist");
         assertThat(toyOnly.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
         Result csvFromImage = run("score-grid", "--checkpoint", ckpt.toString(), "--out", dir.resolve("g.csv")
@@ -95,6 +100,10 @@ class ImageCommandsTest {
                 "--out", png.toString());
         assertThat(sample.code()).as(sample.err()).isZero();
         assertThat(image(png).getWidth()).isEqualTo(2 * 16 + 2);
+        Result nll = run("nll", "--checkpoint", ckpt.toString(), "--method", "cdm", "--data", dir.toString(),
+                "--held-out", "12", "--n", "5");
+        assertThat(nll.code()).as(nll.err()).isZero();
+        assertThat(nll.out()).contains("cdm, 5 held-out images, one forward pass").contains("bits/dim");
     }
 
     @Test
