@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.image.ImageSet;
+import org.noiselab.engine.image.ImageTrainingData;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.model.ClassifierSpec;
+import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.GuidedDenoiser;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.ModelSpec;
+import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
 import org.noiselab.engine.optim.LearningRateSchedule;
@@ -49,6 +54,8 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
             report(out, progress, training(256, smoke ? 5 : 300, smoke ? 5 : 400, threads));
             report(out, progress, training(smoke ? 512 : 4096, smoke ? 2 : 20, smoke ? 2 : 25, threads));
             report(out, progress, cdmTraining(smoke ? 5 : 60, smoke ? 5 : 80, threads));
+            report(out, progress, imageTraining(false, smoke, threads));
+            report(out, progress, imageTraining(true, smoke, threads));
             report(out, progress, sampling(smoke ? 100 : 1000, threads));
             report(out, progress, sampling(smoke ? 200 : 10_000, threads));
             report(out, progress, guidedSampling(threads));
@@ -86,6 +93,34 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
         double[] runs = timeSteps(TrainingSession.start(cdm), warmup, steps);
         return new BenchResult("train.cdm.batch256", "CDM training steps/s, 3x128 classifier (1002 levels) on dino,"
                 + " batch 256", threads, "steps/s", runs);
+    }
+
+    /**
+     * Image models at MNIST's shape, batch 64: the U-Net denoiser (DDPM) or the convolutional noise-level classifier
+     * (CDM, whose step adds the input gradient and the central-difference Hessian-vector product), 32 base channels.
+     * The images are random: timing does not depend on them.
+     */
+    private BenchResult imageTraining(boolean cdm, boolean smokeRun, int threads) {
+        int count = 256;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        float[] pixels = new float[count * 784];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rng.nextDouble(-1, 1);
+        }
+        ImageSet images = new ImageSet("random-28x28", 1, 28, 28, count, pixels, null, java.util.List.of());
+        int base = smokeRun ? 8 : 32;
+        int warmup = smokeRun ? 1 : 3;
+        int steps = smokeRun ? 1 : 5;
+        ModelSpec model = cdm ? new ConvClassifierSpec(1, 28, 28, base, 3, 1002, 0) : new UNetSpec(1, 28, 28, base, 3, 0);
+        TrainingConfig config = new TrainingConfig(warmup + repeats * steps, 64, LearningRateSchedule.constant(2e-4),
+                AdamWSpec.DEFAULT, 0.999);
+        TrainingSetup setup = new TrainingSetup(images.name(), model, new ScheduleSpec.LinearBeta(1000, 1e-4, 0.02),
+                cdm ? new ObjectiveSpec.Cdm(0.784, 1) : new ObjectiveSpec.Ddpm(), config, RunSeeds.from(1));
+        double[] runs = timeSteps(TrainingSession.start(setup, new ImageTrainingData(images)), warmup, steps);
+        return new BenchResult(cdm ? "train.image.cdm.batch64" : "train.image.unet.batch64", cdm
+                ? "CDM training steps/s, convolutional classifier (32 channels, 1002 levels), 28x28, batch 64"
+                : "DDPM training steps/s, U-Net (32 base channels, 3 levels), 28x28, batch 64", threads, "steps/s",
+                runs);
     }
 
     private BenchResult training(int batch, int warmup, int steps, int threads) {
