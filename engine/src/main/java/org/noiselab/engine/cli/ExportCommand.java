@@ -11,7 +11,7 @@ import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.io.ModelTensors;
 import org.noiselab.engine.io.Safetensors;
-import org.noiselab.engine.model.MlpSpec;
+import org.noiselab.engine.model.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
             case "raw" -> c.state().parameters();
             default -> throw new InvalidConfigException("--weights", weights, "expected ema or raw");
         };
-        MlpSpec m = (MlpSpec) c.setup().model();
+        ModelSpec m = c.setup().model();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("noiselab.model", m.toString());

@@ -40,7 +40,11 @@ final class ImageQualityCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
 
-    @Option(names = "--classifier", paramLabel = "FILE", required = true, description = "Classifier from train-classifier.")
+    /** The judge trained on the first 8000 MNIST test images (held-out accuracy in its metadata), shipped in assets. */
+    static final String SHIPPED_MNIST_JUDGE = "org/noiselab/assets/models/mnist-judge.safetensors";
+
+    @Option(names = "--classifier", paramLabel = "FILE",
+            description = "Classifier from train-classifier (default: the shipped MNIST judge).")
     Path classifierFile;
 
     @Option(names = "--images", paramLabel = "NAME", defaultValue = "mnist",
@@ -78,8 +82,7 @@ final class ImageQualityCommand implements Callable<Integer> {
         if (u == null) {
             throw new InvalidConfigException("--checkpoint", m.label(), "is not an image model");
         }
-        ImageClassifier judge = ImageClassifierTraining.load(Files.readAllBytes(classifierFile),
-                classifierFile.getFileName().toString());
+        ImageClassifier judge = judge();
         if (judge.channels() != u.channels() || judge.height() != u.height() || judge.width() != u.width()) {
             throw new InvalidConfigException("--classifier", classifierFile, "reads " + judge.channels() + "x"
                     + judge.height() + "x" + judge.width() + " images, the model makes " + u.channels() + "x"
@@ -101,17 +104,24 @@ final class ImageQualityCommand implements Callable<Integer> {
                         : "needs a conditional model (this one is unconditional)");
             }
         }
-        ImageSet reference = images.split(imageDataset, 2000).heldOut();
+        ImageSet.Split split = images.split(imageDataset, 2000);
+        ImageSet reference = split.heldOut();
+        if (reference.count() < 2) {
+            throw new InvalidConfigException("--held-out", reference.count(), "the Frechet distance needs held-out"
+                    + " reference images");
+        }
         float[] refFeatures = new float[reference.count() * ImageClassifier.FEATURES];
         judge.evaluate(reference.pixels(), reference.count(), null, refFeatures);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: %s samples (DDIM %d steps) read by %s; reference: %d held-out images (%s)%n", m.label(),
-                conditional ? n + " per class" : Integer.toString(n), steps, classifierFile.getFileName(),
+                conditional ? n + " per class" : Integer.toString(n), steps,
+                classifierFile == null ? "the shipped MNIST judge" : classifierFile.getFileName(),
                 reference.count(), reference.name());
         out.printf("| w | class accuracy | confident | Frechet distance (classifier features) |%n|---|---|---|---|%n");
         StringBuilder table = new StringBuilder("w,class_accuracy,confident,frechet\n");
         int classes = conditional ? model.classCount() : 1;
         int total = classes * n;
+        realImagesRow(judge, split.train(), total, refFeatures, reference.count(), out, table);
         for (double w : weights) {
             Denoiser d = w == 0 ? model : new GuidedDenoiser(model, w);
             float[] x = new float[total * u.dim()];
@@ -148,6 +158,43 @@ final class ImageQualityCommand implements Callable<Integer> {
             Files.writeString(csv, table);
         }
         return 0;
+    }
+
+    /** The same measures on real training images: what a perfect model would score (the floor of the distance). */
+    private static void realImagesRow(ImageClassifier judge, ImageSet train, int total, float[] refFeatures,
+                                      int refCount, PrintWriter out, StringBuilder table) {
+        int count = Math.min(total, train.count());
+        if (count < 2) {
+            return;
+        }
+        float[] x = java.util.Arrays.copyOf(train.pixels(), count * train.dim());
+        float[] logits = new float[count * judge.classes()];
+        float[] features = new float[count * ImageClassifier.FEATURES];
+        judge.evaluate(x, count, logits, features);
+        double accuracy = train.labelled() && train.classCount() == judge.classes()
+                ? accuracy(logits, java.util.Arrays.copyOf(train.labels(), count), judge.classes()) : Double.NaN;
+        double confident = confident(logits, count, judge.classes());
+        double frechet = FrechetDistance.between(features, count, refFeatures, refCount, ImageClassifier.FEATURES);
+        out.printf("| real (%d training images) | %s | %.1f%% | %.3f |%n", count, Double.isNaN(accuracy) ? "-"
+                : String.format("%.1f%%", 100 * accuracy), 100 * confident, frechet);
+        table.append("real,").append(Double.isNaN(accuracy) ? "" : String.format("%.4f", accuracy)).append(',')
+                .append(String.format("%.4f", confident)).append(',').append(String.format("%.4f", frechet))
+                .append('\n');
+    }
+
+    private ImageClassifier judge() throws IOException {
+        if (classifierFile != null) {
+            return ImageClassifierTraining.load(Files.readAllBytes(classifierFile),
+                    classifierFile.getFileName().toString());
+        }
+        try (java.io.InputStream in = ImageQualityCommand.class.getClassLoader()
+                .getResourceAsStream(SHIPPED_MNIST_JUDGE)) {
+            if (in == null) {
+                throw new InvalidConfigException("--classifier", null, "no shipped judge on the class path; train one"
+                        + " with train-classifier");
+            }
+            return ImageClassifierTraining.load(in.readAllBytes(), "mnist-judge.safetensors");
+        }
     }
 
     private static double accuracy(float[] logits, int[] labels, int classes) {

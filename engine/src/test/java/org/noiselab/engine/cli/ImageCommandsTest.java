@@ -73,12 +73,19 @@ class ImageCommandsTest {
                 "--data", dir.toString(), "--held-out", "12", "--n", "3", "--steps", "2", "--guidance", "0,1",
                 "--csv", csv.toString());
         assertThat(quality.code()).as(quality.err()).isZero();
-        assertThat(Files.readAllLines(csv)).hasSize(3).first().isEqualTo("w,class_accuracy,confident,frechet");
+        assertThat(Files.readAllLines(csv)).hasSize(4).first().isEqualTo("w,class_accuracy,confident,frechet");
 
         Result nll = run("nll", "--checkpoint", ckpt.toString(), "--data", dir.toString(), "--held-out", "12", "--n",
                 "3", "--points", "4");
         assertThat(nll.code()).as(nll.err()).isZero();
         assertThat(nll.out()).contains("itd, 3 held-out images x 4 points").contains("bits/dim");
+
+        Path exported = dir.resolve("u.safetensors");
+        Result export = run("export", "--checkpoint", ckpt.toString(), "--out", exported.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        var tensors = org.noiselab.engine.io.Safetensors.read(Files.readAllBytes(exported), "u.safetensors").tensors();
+        assertThat(tensors.get("conv_in.weight").shape()).containsExactly(3, 3, 1, 8);
+        assertThat(tensors).containsKey("class_embedding.weight");
 
         Result toyOnly = run("mmd", "--samples", png.toString(), "--dataset", "mnist");
         assertThat(toyOnly.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
