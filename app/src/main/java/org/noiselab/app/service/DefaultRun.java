@@ -23,6 +23,9 @@ public final class DefaultRun {
     public static final String DATASAURUS_CONDITIONAL =
             "/org/noiselab/assets/checkpoints/datasaurus-conditional-ddpm.nlab";
 
+    /** A U-Net DDPM on MNIST conditioned on the 10 digits (the image workspace's model). */
+    public static final String MNIST_CONDITIONAL = "/org/noiselab/assets/checkpoints/mnist-conditional-ddpm.nlab";
+
     /** A shipped checkpoint and the name people see. */
     public record Shipped(String label, String resource) {
         @Override

@@ -101,6 +101,10 @@ public final class TrainingService {
     }
 
     private TrainingSnapshot adopt(Checkpoint c, @Nullable Path origin) throws IOException {
+        if (org.noiselab.engine.model.Models.imageShape(c.setup().model()) != null) {
+            throw new IllegalArgumentException("this is an image model: open it in the Images view (File > Open image"
+                    + " model...)");
+        }
         keepUnsaved();
         session = TrainingSession.resume(c.setup(), c.state());
         source = origin;

@@ -49,6 +49,7 @@ public final class MainMenu {
         return new Menu("_File", null,
                 item("New run with these settings", "Shortcut+N", setup::apply),
                 item("Open checkpoint...", "Shortcut+O", lab::openWithDialog),
+                item("Open image model...", "Shortcut+Shift+O", main::openImageModel),
                 recentMenu, pretrained,
                 new SeparatorMenuItem(),
                 item("Save", "Shortcut+S", lab::save),
@@ -81,7 +82,7 @@ public final class MainMenu {
 
     private Menu view(MainView main) {
         Menu views = new Menu("Show");
-        String[] names = {"Dataset", "Training", "Score error", "Samples", "Picard", "Classifier"};
+        String[] names = {"Dataset", "Training", "Score error", "Samples", "Picard", "Classifier", "Images"};
         for (int i = 0; i < names.length; i++) {
             int index = i;
             views.getItems().add(item(names[i], "Shortcut+" + (i + 1), () -> main.selectView(index)));
@@ -129,7 +130,8 @@ public final class MainMenu {
                 Ctrl+Shift+S   save as
                 Ctrl+E         export the view as PNG
                 Ctrl+Shift+E   export the view's data as CSV
-                Ctrl+1..6      dataset, training, score error, samples, Picard, classifier
+                Ctrl+1..7      dataset, training, score error, samples, Picard, classifier, images
+                Ctrl+Shift+O   open an image model (Images view)
                 Ctrl+T         toggle light / dark theme
                 Drop a .nlab file on the window to open it.""");
         a.getDialogPane().setStyle("-fx-font-family: monospace;");

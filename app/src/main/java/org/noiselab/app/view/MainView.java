@@ -19,6 +19,7 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
 import org.noiselab.app.view.plot.PlotExport;
+import org.noiselab.app.viewmodel.ImagesViewModel;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
@@ -43,11 +44,14 @@ public final class MainView {
     private final BorderPane root = new BorderPane();
     private final TabPane tabs = new TabPane();
     private final Map<Tab, ExportableView> exportable;
+    private final Tab imagesTab;
+    private final ImagesViewModel images;
 
     @Inject
     public MainView(LabViewModel lab, ViewSettings settings, FxDialogService dialogs, ControlPanel controls,
                     DatasetView datasetView, TrainingView trainingView, ScoreErrorView scoreErrorView,
-                    SamplesView samplesView, PicardView picardView, ClassifierView classifierView, StatusView status, SamplesViewModel samples,
+                    SamplesView samplesView, PicardView picardView, ClassifierView classifierView, ImagesView imagesView,
+                    StatusView status, SamplesViewModel samples, ImagesViewModel images,
                     ScoreErrorViewModel scoreError, MainMenu menu) {
         this.lab = lab;
         this.settings = settings;
@@ -60,21 +64,24 @@ public final class MainView {
         this.samples = samples;
         this.scoreError = scoreError;
         this.menu = menu;
+        this.images = images;
         Tab dataset = tab("Dataset", datasetView.root(), "datasetTab");
         Tab training = tab("Training", trainingView.root(), "trainingTab");
         Tab error = tab("Score error", scoreErrorView.root(), "scoreErrorTab");
         Tab sampling = tab("Samples", samplesView.root(), "samplesTab");
         Tab picard = tab("Picard", picardView.root(), "picardTab");
         Tab classifier = tab("Classifier", classifierView.root(), "classifierTab");
-        tabs.getTabs().addAll(dataset, training, error, sampling, picard, classifier);
+        imagesTab = tab("Images", imagesView.root(), "imagesTab");
+        tabs.getTabs().addAll(dataset, training, error, sampling, picard, classifier, imagesTab);
         tabs.getSelectionModel().select(error);
         tabs.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
             trainingView.setShowing(t == training);
             classifierView.setShowing(t == classifier);
+            imagesView.setShowing(t == imagesTab);
         });
         tabs.setId("views");
         exportable = Map.of(dataset, datasetView, training, trainingView, error, scoreErrorView, sampling, samplesView,
-                picard, picardView, classifier, classifierView);
+                picard, picardView, classifier, classifierView, imagesTab, imagesView);
         root.setTop(menu.build(this));
         root.setLeft(controls.root());
         root.setCenter(tabs);
@@ -194,6 +201,14 @@ public final class MainView {
     }
 
     /** Shows the view with the given index (0..5). */
+    /** Asks for an image checkpoint and opens it in the Images view. */
+    void openImageModel() {
+        dialogs.chooseCheckpointToOpen().ifPresent(file -> {
+            tabs.getSelectionModel().select(imagesTab);
+            images.open(file);
+        });
+    }
+
     void selectView(int index) {
         tabs.getSelectionModel().select(index);
     }

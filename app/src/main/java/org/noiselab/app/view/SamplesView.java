@@ -105,23 +105,8 @@ public final class SamplesView implements ExportableView {
 
     /** Class picker and guidance slider, shown for conditional models (and the oracle of a labelled dataset). */
     private HBox guidanceBar() {
-        ComboBox<String> picker = new ComboBox<>();
-        picker.setId("classPicker");
-        Runnable fill = () -> {
-            List<String> items = new ArrayList<>();
-            items.add("all (unconditional)");
-            items.addAll(vm.classesProperty().get());
-            picker.getItems().setAll(items);
-            picker.getSelectionModel().select(vm.labelProperty().get() + 1);
-        };
-        fill.run();
-        vm.classesProperty().addListener((o, a, b) -> fill.run());
-        picker.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
-            if (b.intValue() >= 0) {
-                vm.labelProperty().set(b.intValue() - 1);
-            }
-        });
-        vm.labelProperty().addListener((o, a, b) -> picker.getSelectionModel().select(b.intValue() + 1));
+        ComboBox<String> picker = ClassPicker.create("classPicker", "all (unconditional)", vm.labelProperty(),
+                () -> vm.classesProperty().get(), vm.classesProperty());
         Slider weight = new Slider(0, SamplesViewModel.MAX_GUIDANCE, vm.guidanceProperty().get());
         weight.setId("guidance");
         weight.setPrefWidth(260);

@@ -142,6 +142,20 @@ public final class ScreenshotTour {
                     Thread.sleep(1500);
                     shoot(main, stage, 3, out.resolve("2d-datasaurus-star-w" + (int) w + ".png"));
                 }
+                org.noiselab.app.viewmodel.ImagesViewModel images =
+                        injector.getInstance(org.noiselab.app.viewmodel.ImagesViewModel.class);
+                fx(() -> main.selectView(6));
+                await(() -> images.gridProperty().get() != null && images.denoisingProperty().get() != null
+                        && !images.busyProperty().get());
+                var first = images.gridProperty().get();
+                fx(() -> {
+                    images.labelProperty().set(3);
+                    images.guidanceProperty().set(2);
+                });
+                await(() -> images.gridProperty().get() != first && !images.busyProperty().get()
+                        && images.summaryProperty().get().contains("w = 2.0"));
+                Thread.sleep(1500);
+                shoot(main, stage, 6, out.resolve("mnist-images.png"));
                 System.out.println("screenshots written to " + out.toAbsolutePath());
             } catch (Exception e) {
                 e.printStackTrace();
