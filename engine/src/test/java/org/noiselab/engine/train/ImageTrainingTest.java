@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.noiselab.engine.image.ImageExplorer;
 import org.noiselab.engine.image.ImageSet;
+import org.noiselab.engine.image.ImageShape;
 import org.noiselab.engine.image.ImageTrainingData;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.UNetDenoiser;
@@ -65,6 +67,30 @@ class ImageTrainingTest {
         int[] vertical = classify(samples(session.emaDenoiser(), SamplingRequest.ofClass(32, 9, 1)));
         assertThat(horizontal[0]).isGreaterThanOrEqualTo(28);
         assertThat(vertical[1]).isGreaterThanOrEqualTo(28);
+    }
+
+    @Test
+    void theExplorerRecordsTheReverseProcessAndDenoisesATrainingImage() {
+        ImageExplorer explorer = new ImageExplorer(session.emaDenoiser(), session.schedule(),
+                new ImageShape(1, SIDE, SIDE));
+        float[] sample = explorer.sample(1, 5, 0, 1.5, 20);
+        List<float[]> frames = explorer.reverseProcess(5, 0, 1.5, 20, 6);
+        assertThat(frames).hasSize(6);
+        assertThat(frames.get(5)).as("the last frame is the sample").containsExactly(sample);
+        assertThat(classify(frames.get(0))[2]).as("the first frame is noise").isEqualTo(1);
+        assertThat(classify(sample)[0]).as("class 0 is the horizontal bar").isEqualTo(1);
+
+        ImageExplorer.Denoised d = explorer.denoise(PATTERNS[1], 400, 3, -1);
+        assertThat(rms(d.estimate(), PATTERNS[1])).isLessThan(rms(d.noised(), PATTERNS[1]) / 3);
+        assertThat(explorer.bitsPerDim(PATTERNS[1], session.data().variances(), 32, 1)).isFinite();
+    }
+
+    private static double rms(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s / a.length);
     }
 
     @Test
