@@ -30,8 +30,8 @@ public final class ImagesView implements ExportableView {
 
     private static final int GRID_COLUMNS = 4;
     private static final int GRID_SCALE = 4;
-    private static final int FRAME_SCALE = 2;
-    private static final int TEST_SCALE = 5;
+    private static final int FRAME_SCALE = 3;
+    private static final int TEST_SCALE = 4;
 
     private final ImagesViewModel vm;
     private final DialogService dialogs;
@@ -54,7 +54,8 @@ public final class ImagesView implements ExportableView {
         denoiseInfo.setId("denoiseInfo");
         modelInfo.setId("imageModelInfo");
         root.setTop(toolbar());
-        HBox body = new HBox(24, samplesPane(), denoisePane());
+        Label filmTitle = new Label("Reverse process of the first sample, noise to image");
+        VBox body = new VBox(10, new HBox(24, samplesPane(), denoisePane()), filmTitle, filmstrip);
         body.setPadding(new Insets(8));
         ScrollPane scroll = new ScrollPane(body);
         scroll.setFitToHeight(true);
@@ -108,7 +109,7 @@ public final class ImagesView implements ExportableView {
         }, vm.infoProperty());
         Slider weight = new Slider(0, ImagesViewModel.MAX_GUIDANCE, vm.guidanceProperty().get());
         weight.setId("imageGuidance");
-        weight.setPrefWidth(220);
+        weight.setPrefWidth(170);
         weight.setMajorTickUnit(1);
         weight.setShowTickMarks(true);
         weight.valueProperty().bindBidirectional(vm.guidanceProperty());
@@ -124,8 +125,7 @@ public final class ImagesView implements ExportableView {
         reseed.setOnAction(e -> vm.seedProperty().set(vm.seedProperty().get() + 1));
         HBox classBar = new HBox(8, new Label("Class"), picker, new Label("Guidance"), weight, w);
         HBox stepBar = new HBox(8, new Label("DDIM steps"), steps, reseed);
-        Label filmTitle = new Label("Reverse process of the first sample, noise to image");
-        return new VBox(8, classBar, stepBar, grid, filmTitle, filmstrip);
+        return new VBox(8, classBar, stepBar, grid);
     }
 
     private VBox denoisePane() {
@@ -137,7 +137,7 @@ public final class ImagesView implements ExportableView {
         vm.testIndexProperty().addListener((o, a, b) -> index.getValueFactory().setValue(b.intValue()));
         Slider step = new Slider(1, 1000, vm.noiseStepProperty().get());
         step.setId("imageNoiseStep");
-        step.setPrefWidth(260);
+        step.setPrefWidth(170);
         step.valueProperty().addListener((o, a, b) -> vm.noiseStepProperty().set((int) Math.round(b.doubleValue())));
         vm.infoProperty().addListener((o, a, i) -> {
             if (i != null) {
@@ -147,8 +147,12 @@ public final class ImagesView implements ExportableView {
         HBox controls = new HBox(8, new Label("Test image"), index, new Label("Noise step"), step);
         HBox images = new HBox(12, titled("clean", clean), titled("noised", noised), titled("model's estimate",
                 estimate));
-        return new VBox(8, new Label("Denoise a held-in test image (the first 1000 MNIST test images ship with the"
-                + " app)"), controls, images, denoiseInfo);
+        Label title = new Label("Denoise a test image (the first 1000 MNIST test images ship with the app)");
+        title.setWrapText(true);
+        denoiseInfo.setWrapText(true);
+        VBox pane = new VBox(8, title, controls, images, denoiseInfo);
+        pane.setMaxWidth(460);
+        return pane;
     }
 
     private static VBox titled(String title, ImageView view) {
