@@ -51,7 +51,8 @@ public final class ImageClassifierTraining {
             }
             double loss = c.lossAndGradient(x, labels, batch);
             if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("classifier training diverged at step " + step + " (loss " + loss + ")");
+                throw new IllegalStateException("classifier training diverged at step " + step + " (loss " + loss
+                        + ")");
             }
             double progressFraction = (double) step / steps;
             double rate = 2e-3 * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progressFraction)));

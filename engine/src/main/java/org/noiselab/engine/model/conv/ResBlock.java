@@ -104,8 +104,9 @@ public final class ResBlock {
     }
 
     /**
-     * Back-propagates {@code dL/d out} of the last forward: adds parameter gradients to {@code grad} (unless null), adds
-     * {@code dL/d embeddingAct} to {@code gradEmbeddingAct} (unless null), and returns {@code dL/dx} (the block's own buffer).
+     * Back-propagates {@code dL/d out} of the last forward: adds parameter gradients to {@code grad} (unless null),
+     * adds {@code dL/d embeddingAct} to {@code gradEmbeddingAct} (unless null), and returns {@code dL/dx} (the block's
+     * own buffer).
      */
     public float[] backward(float[] theta, float[] grad, float[] gradOut, float[] embeddingAct, int n,
                             float[] gradEmbeddingAct) {
