@@ -182,9 +182,10 @@ class NoiseLabCliTest {
                 json.toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("train.batch256").contains("train.cdm.batch256").contains("sample.n100")
-                .contains("PyTorch 1.13").contains("CDM step costs").contains("sample.guided.n200");
+                .contains("PyTorch 1.13").contains("CDM step costs").contains("sample.guided.n200")
+                .contains("train.image.unet.batch64").contains("train.image.cdm.batch64");
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
-        assertThat(tree.get("results")).hasSize(12);
+        assertThat(tree.get("results")).hasSize(16);
         assertThat(tree.get("results").get(0).get("runs")).hasSize(2);
         assertThat(tree.get("results").get(0).get("median").asDouble()).isPositive();
         assertThat(tree.get("machine").get("processors").asInt()).isPositive();
