@@ -71,6 +71,10 @@ final class PicardCommand implements Callable<Integer> {
     @Option(names = "--trajectories", paramLabel = "FILE", description = "Also write the states of tracked samples: iteration,sample,slot,x[,y].")
     Path trajectories;
 
+    @Option(names = "--grid", paramLabel = "FILE.png",
+            description = "Image models: write the final samples as a PNG grid (their MMD column stays empty).")
+    Path grid;
+
     @Option(names = "--track", paramLabel = "M", defaultValue = "5", description = "Samples tracked for --trajectories (default: ${DEFAULT-VALUE}).")
     int track;
 
@@ -87,12 +91,15 @@ final class PicardCommand implements Callable<Integer> {
             throw new InvalidConfigException("--steps", k, "cannot exceed the model's " + m.schedule().steps() + " steps");
         }
         PicardSpec picard = new PicardSpec(k, window >= k ? 0 : window, tolerance, d);
-        if (n < 2 || track < 0 || track > n) {
+        if (n < 2 || (trajectories != null && (track < 0 || track > n))) {
             throw new InvalidConfigException("--n/--track", n + "/" + track, "need n >= 2 and 0 <= track <= n");
         }
         Denoiser denoiser = guidance.denoiser(m.denoiser());
         int dim = denoiser.dim();
-        float[] data = guidance.referenceData(m.dataset(), n, seed ^ 0x5DEECE66DL);
+        if (grid != null && m.image() == null) {
+            throw new InvalidConfigException("--grid", grid, "needs an image model");
+        }
+        float[] data = m.image() != null ? null : guidance.referenceData(m.dataset(), n, seed ^ 0x5DEECE66DL);
         int[] tracked = new int[trajectories == null ? 0 : track];
         for (int i = 0; i < tracked.length; i++) {
             tracked[i] = i;
@@ -105,10 +112,11 @@ final class PicardCommand implements Callable<Integer> {
             w.write("iteration,window_start,converged_steps,model_evaluations,mmd,max_residual\n");
             SampleResult r = new PicardSampler(picard).sample(new DiffusionProblem(denoiser, m.schedule()),
                     guidance.request(n, seed), tracked, it -> {
-                        double mmd = Mmd.mmd(it.finalState(), n, data, n, dim, bandwidth);
+                        double mmd = data == null ? Double.NaN : Mmd.mmd(it.finalState(), n, data, n, dim, bandwidth);
                         try {
                             w.write(it.iteration() + "," + it.windowStart() + "," + it.converged() + ","
-                                    + it.evaluations() + "," + format(mmd) + "," + format(it.maxResidual()) + "\n");
+                                    + it.evaluations() + "," + (data == null ? "" : format(mmd)) + ","
+                                    + format(it.maxResidual()) + "\n");
                             w.flush();
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
@@ -117,13 +125,20 @@ final class PicardCommand implements Callable<Integer> {
                         if (trajectories != null) {
                             iterations.add(it);
                         }
-                        console.printf("iteration %3d: converged %4d/%d steps, %7d evaluations, MMD %.5f%n",
-                                it.iteration(), it.converged(), k, it.evaluations(), mmd);
+                        console.printf("iteration %3d: converged %4d/%d steps, %7d evaluations%s%n",
+                                it.iteration(), it.converged(), k, it.evaluations(),
+                                data == null ? "" : String.format(", MMD %.5f", mmd));
                         console.flush();
                     });
             console.printf("picard: %d iterations, %d model evaluations per sample (sequential: %d), %.1f s%n",
                     count[0], r.evaluations(), k,
                     (System.nanoTime() - start) / 1e9);
+            if (grid != null) {
+                org.noiselab.engine.image.ImageShape s = m.image();
+                org.noiselab.engine.image.ImageGrid.writePng(r.points(), 0, r.n(), s.channels(), s.height(), s.width(),
+                        Math.min(8, r.n()), 2, 2, grid);
+                console.printf("wrote the final samples to %s%n", grid);
+            }
         }
         if (trajectories != null) {
             writeTrajectories(iterations, tracked, dim);

@@ -80,6 +80,14 @@ class ImageCommandsTest {
         assertThat(nll.code()).as(nll.err()).isZero();
         assertThat(nll.out()).contains("itd, 3 held-out images x 4 points").contains("bits/dim");
 
+        Path picardGrid = dir.resolve("picard.png");
+        Result picard = run("picard", "--checkpoint", ckpt.toString(), "--steps", "6", "--n", "2", "--window", "6",
+                "--drift", "ddim", "--class", "2", "--guidance", "1", "--out", dir.resolve("picard.csv").toString(),
+                "--grid", picardGrid.toString());
+        assertThat(picard.code()).as(picard.err()).isZero();
+        assertThat(image(picardGrid).getWidth()).isEqualTo(2 * 16 + 2);
+        assertThat(Files.readAllLines(dir.resolve("picard.csv")).get(1)).matches("1,\\d+,\\d+,\\d+,,.*");
+
         Path exported = dir.resolve("u.safetensors");
         Result export = run("export", "--checkpoint", ckpt.toString(), "--out", exported.toString());
         assertThat(export.code()).as(export.err()).isZero();
