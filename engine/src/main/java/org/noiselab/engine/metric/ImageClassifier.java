@@ -187,7 +187,7 @@ public final class ImageClassifier {
 
     private void forward(float[] x, int n) {
         ensure(n);
-        toNhwc(x, n, input);
+        ChannelOps.toPixelMajor(x, n, channels, height * width, input);
         int p0 = height * width;
         int pa = p0 / 4;
         int pb = pa / 4;
@@ -237,17 +237,6 @@ public final class ImageClassifier {
         ChannelOps.averagePoolBackward(dp1, n, height, width, 16, d1);
         Activation.SILU.multiplyByDerivative(z1, d1, 0, d1.length, scratch);
         conv1.backward(theta, grad, input, d1, n, null);
-    }
-
-    private void toNhwc(float[] chw, int n, float[] hwc) {
-        int p = height * width;
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < channels; k++) {
-                for (int q = 0; q < p; q++) {
-                    hwc[(i * p + q) * channels + k] = chw[(i * channels + k) * p + q];
-                }
-            }
-        }
     }
 
     private void ensure(int n) {

@@ -321,7 +321,7 @@ public final class ConvNoiseClassifier implements TrainableClassifier {
                     embAct[i * embedding + j] = (float) (z / (1 + Math.exp(-z)));
                 }
             }
-            toNhwc(x, n, nhwc);
+            ChannelOps.toPixelMajor(x, n, spec.channels(), pixels(0), nhwc);
             inConv.forward(theta, nhwc, n, stem);
             float[] h = stem;
             for (int r = 0; r < resolutions; r++) {
@@ -384,7 +384,7 @@ public final class ConvNoiseClassifier implements TrainableClassifier {
             }
             inConv.backward(theta, grad, nhwc, g, n, gradInput == null ? null : gradInNhwc);
             if (gradInput != null) {
-                fromNhwc(gradInNhwc, n, gradInput);
+                ChannelOps.toChannelMajor(gradInNhwc, n, spec.channels(), pixels(0), gradInput);
             }
             if (grad != null) {
                 int nullRow = spec.classCount();
@@ -395,30 +395,6 @@ public final class ConvNoiseClassifier implements TrainableClassifier {
                         double s = 1 / (1 + Math.exp(-z));
                         grad[classTable + row * embedding + j] += (float) (gradEmbAct[i * embedding + j]
                                 * s * (1 + z * (1 - s)));
-                    }
-                }
-            }
-        }
-
-        private void toNhwc(float[] chw, int n, float[] hwc) {
-            int c = spec.channels();
-            int p = pixels(0);
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < c; k++) {
-                    for (int q = 0; q < p; q++) {
-                        hwc[(i * p + q) * c + k] = chw[(i * c + k) * p + q];
-                    }
-                }
-            }
-        }
-
-        private void fromNhwc(float[] hwc, int n, float[] chw) {
-            int c = spec.channels();
-            int p = pixels(0);
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < c; k++) {
-                    for (int q = 0; q < p; q++) {
-                        chw[(i * c + k) * p + q] = hwc[(i * p + q) * c + k];
                     }
                 }
             }

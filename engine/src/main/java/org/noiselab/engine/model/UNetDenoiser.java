@@ -231,7 +231,7 @@ public final class UNetDenoiser implements TrainableDenoiser {
             batch = n;
             this.labels = labels;
             embed(theta, logSnr, n);
-            toNhwc(x, n, nhwc);
+            ChannelOps.toPixelMajor(x, n, spec.channels(), pixels(0), nhwc);
             inConv.forward(theta, nhwc, n, stem);
             float[] h = stem;
             for (int l = 0; l < levels; l++) {
@@ -255,12 +255,12 @@ public final class UNetDenoiser implements TrainableDenoiser {
             outNorm.forward(theta, h, n, normed);
             Activation.SILU.forward(normed, activated, 0, n * pixels(0) * spec.channelsAt(0), scratch);
             outConv.forward(theta, activated, n, outNhwc);
-            fromNhwc(outNhwc, n, out);
+            ChannelOps.toChannelMajor(outNhwc, n, spec.channels(), pixels(0), out);
         }
 
         void backward(float[] theta, float[] grad, float[] gradOut) {
             int n = batch;
-            toNhwc(gradOut, n, outNhwc);
+            ChannelOps.toPixelMajor(gradOut, n, spec.channels(), pixels(0), outNhwc);
             outConv.backward(theta, grad, activated, outNhwc, n, gradTop);
             Activation.SILU.multiplyByDerivative(normed, gradTop, 0, n * pixels(0) * spec.channelsAt(0), scratch);
             outNorm.backward(theta, grad, upOut[0], gradTop, n, gradTop);
@@ -345,38 +345,6 @@ public final class UNetDenoiser implements TrainableDenoiser {
                         + " is the null class)");
             }
             return c;
-        }
-
-        private void toNhwc(float[] chw, int n, float[] hwc) {
-            int c = spec.channels();
-            int p = pixels(0);
-            if (c == 1) {
-                System.arraycopy(chw, 0, hwc, 0, n * p);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < c; k++) {
-                    for (int q = 0; q < p; q++) {
-                        hwc[(i * p + q) * c + k] = chw[(i * c + k) * p + q];
-                    }
-                }
-            }
-        }
-
-        private void fromNhwc(float[] hwc, int n, float[] chw) {
-            int c = spec.channels();
-            int p = pixels(0);
-            if (c == 1) {
-                System.arraycopy(hwc, 0, chw, 0, n * p);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < c; k++) {
-                    for (int q = 0; q < p; q++) {
-                        chw[(i * c + k) * p + q] = hwc[(i * p + q) * c + k];
-                    }
-                }
-            }
         }
 
         private void ensure(int n) {

@@ -2,7 +2,8 @@ package org.noiselab.engine.model.conv;
 
 /**
  * Parameter-free reshaping of NHWC activations and their exact adjoints: 2x2 average pooling, nearest-neighbour 2x
- * upsampling, and concatenation along channels (the U-Net's skip connections).
+ * upsampling, and concatenation along channels (the U-Net's skip connections), and the change between the channel-major layout of
+ * data points and the pixel-major layout of activations.
  */
 public final class ChannelOps {
 
@@ -95,6 +96,36 @@ public final class ChannelOps {
     public static void addInto(float[] target, float[] addend, int count) {
         for (int i = 0; i < count; i++) {
             target[i] += addend[i];
+        }
+    }
+
+    /** Channel-major images {@code (n, c, p)} to pixel-major {@code (n, p, c)}, {@code p} pixels per image. */
+    public static void toPixelMajor(float[] chw, int n, int channels, int pixels, float[] hwc) {
+        if (channels == 1) {
+            System.arraycopy(chw, 0, hwc, 0, n * pixels);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < channels; k++) {
+                for (int q = 0; q < pixels; q++) {
+                    hwc[(i * pixels + q) * channels + k] = chw[(i * channels + k) * pixels + q];
+                }
+            }
+        }
+    }
+
+    /** Inverse of {@link #toPixelMajor}. */
+    public static void toChannelMajor(float[] hwc, int n, int channels, int pixels, float[] chw) {
+        if (channels == 1) {
+            System.arraycopy(hwc, 0, chw, 0, n * pixels);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < channels; k++) {
+                for (int q = 0; q < pixels; q++) {
+                    chw[(i * channels + k) * pixels + q] = hwc[(i * pixels + q) * channels + k];
+                }
+            }
         }
     }
 }
