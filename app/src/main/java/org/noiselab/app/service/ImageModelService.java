@@ -37,6 +37,10 @@ public final class ImageModelService {
     private @Nullable ImageExplorer explorer;
     private @Nullable ImageSet testImages;
     private double @Nullable [] variances;
+    /** The likelihood depends on the image and seed, not on the noise step: kept for the last ones scored. */
+    private int scoredIndex = -1;
+    private long scoredSeed;
+    private double scoredBits;
 
     @Inject
     public ImageModelService(AnalysisService analysis) {
@@ -87,8 +91,12 @@ public final class ImageModelService {
             }
             float[] clean = set.image(index);
             ImageExplorer.Denoised d = explorer().denoise(clean, t, seed, -1);
-            double bits = explorer().bitsPerDim(clean, variances, 64, seed);
-            return new Denoising(clean, set.label(index), d, bits);
+            if (index != scoredIndex || seed != scoredSeed) {
+                scoredBits = explorer().bitsPerDim(clean, variances, 64, seed);
+                scoredIndex = index;
+                scoredSeed = seed;
+            }
+            return new Denoising(clean, set.label(index), d, scoredBits);
         });
     }
 
@@ -105,6 +113,7 @@ public final class ImageModelService {
             throw new IllegalArgumentException(label + " is a toy model; open it with File > Open");
         }
         explorer = new ImageExplorer(c.emaDenoiser(), c.schedule(), shape);
+        scoredIndex = -1;
         if (shape.equals(new ImageShape(1, 28, 28)) && testImages == null) {
             try {
                 testImages = ImageDatasets.shippedMnist();
