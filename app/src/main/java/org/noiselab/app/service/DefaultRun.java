@@ -25,6 +25,8 @@ public final class DefaultRun {
 
     /** A U-Net DDPM on MNIST conditioned on the 10 digits (the image workspace's model). */
     public static final String MNIST_CONDITIONAL = "/org/noiselab/assets/checkpoints/mnist-conditional-ddpm.nlab";
+    /** A convolutional CDM on MNIST, 3000 steps (it denoises and scores; its samples are strokes, not yet digits). */
+    public static final String MNIST_CDM = "/org/noiselab/assets/checkpoints/mnist-cdm.nlab";
 
     /** A shipped checkpoint and the name people see. */
     public record Shipped(String label, String resource) {

@@ -23,8 +23,8 @@ import org.noiselab.app.viewmodel.ImagesViewModel;
 
 /**
  * The image workspace: a grid of samples with a class picker and a guidance slider, the reverse process of the first
- * sample as a filmstrip, and a test image noised to a chosen step beside the model's estimate of it and its
- * likelihood in bits per dimension.
+ * sample as a filmstrip, and a held-out test image noised to a chosen step beside the model's estimate of it and its
+ * likelihood in bits per dimension, and beside a second model's (the shipped CDM against the shipped DDPM at first).
  */
 public final class ImagesView implements ExportableView {
 
@@ -41,6 +41,9 @@ public final class ImagesView implements ExportableView {
     private final ImageView clean = new ImageView();
     private final ImageView noised = new ImageView();
     private final ImageView estimate = new ImageView();
+    private final ImageView comparedEstimate = new ImageView();
+    private final Label estimateTitle = new Label("model's estimate");
+    private final Label comparedTitle = new Label();
     private final Label denoiseInfo = new Label();
     private final Label modelInfo = new Label("No image model open: it loads when this tab is first shown.");
 
@@ -51,6 +54,7 @@ public final class ImagesView implements ExportableView {
         grid.setId("imageGrid");
         filmstrip.setId("filmstrip");
         estimate.setId("denoisedImage");
+        comparedEstimate.setId("comparedImage");
         denoiseInfo.setId("denoiseInfo");
         modelInfo.setId("imageModelInfo");
         root.setTop(toolbar());
@@ -145,13 +149,26 @@ public final class ImagesView implements ExportableView {
             }
         });
         HBox controls = new HBox(8, new Label("Test image"), index, new Label("Noise step"), step);
-        HBox images = new HBox(12, titled("clean", clean), titled("noised", noised), titled("model's estimate",
-                estimate));
-        Label title = new Label("Denoise a test image (the first 1000 MNIST test images ship with the app)");
+        VBox compared = new VBox(4, comparedTitle, comparedEstimate);
+        compared.visibleProperty().bind(vm.comparisonProperty().isNotNull());
+        compared.managedProperty().bind(compared.visibleProperty());
+        HBox images = new HBox(12, titled("clean", clean), titled("noised", noised),
+                new VBox(4, estimateTitle, estimate), compared);
+        Button compare = new Button("Compare with...");
+        compare.setId("compareImageModel");
+        compare.setTooltip(new javafx.scene.control.Tooltip(
+                "Open a second image model of the same size: both denoise the same noised image"));
+        compare.setOnAction(e -> dialogs.chooseCheckpointToOpen().ifPresent(vm::openComparison));
+        Button close = new Button("Close comparison");
+        close.setId("closeComparison");
+        close.disableProperty().bind(vm.comparisonProperty().isNull());
+        close.setOnAction(e -> vm.closeComparison());
+        HBox compareBar = new HBox(8, compare, close);
+        Label title = new Label("Denoise a held-out test image (MNIST test images 9000-9999, unseen by the shipped models)");
         title.setWrapText(true);
         denoiseInfo.setWrapText(true);
-        VBox pane = new VBox(8, title, controls, images, denoiseInfo);
-        pane.setMaxWidth(460);
+        VBox pane = new VBox(8, title, controls, compareBar, images, denoiseInfo);
+        pane.setMaxWidth(520);
         return pane;
     }
 
@@ -181,11 +198,33 @@ public final class ImagesView implements ExportableView {
         int h = i.shape().height();
         int w = i.shape().width();
         clean.setImage(ImageTiles.render(d.clean(), 0, 1, c, h, w, 1, TEST_SCALE, 0));
-        noised.setImage(ImageTiles.render(d.denoised().noised(), 0, 1, c, h, w, 1, TEST_SCALE, 0));
-        estimate.setImage(ImageTiles.render(d.denoised().estimate(), 0, 1, c, h, w, 1, TEST_SCALE, 0));
-        denoiseInfo.setText(String.format("digit %d; t = %d (abar = %.3f); %s %.3f bits/dim", d.label(),
-                d.denoised().step(), d.denoised().alphaBar(), i.cdm() ? "exact (CDM, one pass):"
-                        : "ITD estimate (64 points):", d.bitsPerDim()));
+        ImageModelService.Estimate m = d.main();
+        noised.setImage(ImageTiles.render(m.denoised().noised(), 0, 1, c, h, w, 1, TEST_SCALE, 0));
+        estimate.setImage(ImageTiles.render(m.denoised().estimate(), 0, 1, c, h, w, 1, TEST_SCALE, 0));
+        estimateTitle.setText(kind(m) + "'s estimate");
+        StringBuilder text = new StringBuilder(String.format("digit %d; t = %d (abar = %.3f)%n%s", d.label(),
+                m.denoised().step(), m.denoised().alphaBar(), likelihood(m)));
+        ImageModelService.Estimate other = d.compared();
+        if (other != null) {
+            comparedEstimate.setImage(ImageTiles.render(other.denoised().estimate(), 0, 1, c, h, w, 1, TEST_SCALE,
+                    0));
+            comparedTitle.setText(kind(other) + "'s estimate");
+            text.append(System.lineSeparator()).append(likelihood(other));
+            if (Math.abs(other.denoised().alphaBar() - m.denoised().alphaBar()) > 1e-9) {
+                text.append(String.format(" (its schedule noises this step to abar = %.3f)",
+                        other.denoised().alphaBar()));
+            }
+        }
+        denoiseInfo.setText(text.toString());
+    }
+
+    private static String kind(ImageModelService.Estimate e) {
+        return e.cdm() ? "CDM" : "DDPM";
+    }
+
+    private static String likelihood(ImageModelService.Estimate e) {
+        return String.format("%s, %s: %.3f bits/dim", e.label(), e.cdm() ? "exact (CDM, one pass)"
+                : "ITD estimate (64 points)", e.bitsPerDim());
     }
 
     private static String describe(ImageModelService.Info i) {

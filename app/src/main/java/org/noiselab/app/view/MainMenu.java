@@ -50,6 +50,7 @@ public final class MainMenu {
                 item("New run with these settings", "Shortcut+N", setup::apply),
                 item("Open checkpoint...", "Shortcut+O", lab::openWithDialog),
                 item("Open image model...", "Shortcut+Shift+O", main::openImageModel),
+                item("Compare with image model...", "Shortcut+Alt+O", main::openComparisonImageModel),
                 recentMenu, pretrained,
                 new SeparatorMenuItem(),
                 item("Save", "Shortcut+S", lab::save),

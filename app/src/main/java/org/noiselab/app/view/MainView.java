@@ -200,7 +200,6 @@ public final class MainView {
         return scoreError;
     }
 
-    /** Shows the view with the given index (0..5). */
     /** Asks for an image checkpoint and opens it in the Images view. */
     void openImageModel() {
         dialogs.chooseCheckpointToOpen().ifPresent(file -> {
@@ -209,6 +208,15 @@ public final class MainView {
         });
     }
 
+    /** Asks for a second image checkpoint and opens it beside the Images view's model, to compare denoising. */
+    void openComparisonImageModel() {
+        dialogs.chooseCheckpointToOpen().ifPresent(file -> {
+            tabs.getSelectionModel().select(imagesTab);
+            images.openComparison(file);
+        });
+    }
+
+    /** Shows the view with the given index (0..6). */
     void selectView(int index) {
         tabs.getSelectionModel().select(index);
     }

@@ -43,6 +43,8 @@ public final class ImagesViewModel {
     public static final int FRAMES = 11;
 
     private final ReadOnlyObjectWrapper<ImageModelService.Info> info = new ReadOnlyObjectWrapper<>(this, "info");
+    private final ReadOnlyObjectWrapper<ImageModelService.Info> comparison =
+            new ReadOnlyObjectWrapper<>(this, "comparison");
     private final IntegerProperty label = new SimpleIntegerProperty(this, "label", ANY_CLASS);
     private final DoubleProperty guidance = new SimpleDoubleProperty(this, "guidance", 0);
     private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps", 20);
@@ -94,9 +96,37 @@ public final class ImagesViewModel {
         });
     }
 
-    /** Opens the shipped conditional MNIST model. */
+    /** Opens the shipped conditional MNIST DDPM, and the shipped MNIST CDM beside it to compare denoising with. */
     public CompletableFuture<?> openShipped() {
-        return opened(images.openShipped(DefaultRun.MNIST_CONDITIONAL, "MNIST, 10 classes (conditional DDPM)"));
+        return opened(images.openShipped(DefaultRun.MNIST_CONDITIONAL, "MNIST, 10 classes (conditional DDPM)"))
+                .thenCompose(i -> comparedWith(images.openShippedComparison(DefaultRun.MNIST_CDM,
+                        "MNIST CDM (3000 steps)")));
+    }
+
+    /** Opens a second image model of the same image size; the denoising panel then shows both models' estimates. */
+    public CompletableFuture<?> openComparison(Path file) {
+        return comparedWith(images.openComparison(file));
+    }
+
+    /** Closes the comparison model. */
+    public CompletableFuture<?> closeComparison() {
+        return images.closeComparison().thenRun(() -> {
+            comparison.set(null);
+            denoise();
+        });
+    }
+
+    private CompletableFuture<?> comparedWith(CompletableFuture<ImageModelService.Info> loading) {
+        return loading.whenComplete((i, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                dialogs.showError("Could not open the comparison model: " + cause.getMessage(), cause);
+                return;
+            }
+            comparison.set(i);
+            denoise();
+        });
     }
 
     /** Opens an image checkpoint. */
@@ -117,6 +147,9 @@ public final class ImagesViewModel {
                 return;
             }
             info.set(i);
+            if (!images.hasComparison()) {
+                comparison.set(null);
+            }
             if (label.get() >= i.classCount()) {
                 label.set(ANY_CLASS);
             }
@@ -195,6 +228,11 @@ public final class ImagesViewModel {
 
     public ReadOnlyObjectProperty<ImageModelService.Info> infoProperty() {
         return info.getReadOnlyProperty();
+    }
+
+    /** The comparison model, or null. */
+    public ReadOnlyObjectProperty<ImageModelService.Info> comparisonProperty() {
+        return comparison.getReadOnlyProperty();
     }
 
     public IntegerProperty labelProperty() {

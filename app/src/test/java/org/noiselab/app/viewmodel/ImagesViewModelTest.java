@@ -64,19 +64,46 @@ class ImagesViewModelTest {
     }
 
     @Test
-    void aTestImageIsDenoisedAndScored() {
+    void aTestImageIsDenoisedAndScoredByTheDdpmAndTheCdm() {
         images.showingProperty().set(true);
-        await(() -> images.denoisingProperty().get() != null);
+        await(() -> images.denoisingProperty().get() != null && images.denoisingProperty().get().compared() != null);
+        assertThat(images.comparisonProperty().get().cdm()).isTrue();
         images.noiseStepProperty().set(200);
-        await(() -> images.denoisingProperty().get().denoised().step() == 200);
+        await(() -> images.denoisingProperty().get().main().denoised().step() == 200);
         ImageModelService.Denoising d = images.denoisingProperty().get();
         assertThat(d.label()).isEqualTo(7);
-        double noisedError = rms(d.denoised().noised(), d.clean());
-        double estimateError = rms(d.denoised().estimate(), d.clean());
-        assertThat(estimateError).as("estimate vs noised error %s", noisedError).isLessThan(noisedError / 2);
-        assertThat(d.bitsPerDim()).isFinite();
+        ImageModelService.Estimate ddpm = d.main();
+        ImageModelService.Estimate cdm = d.compared();
+        assertThat(ddpm.cdm()).isFalse();
+        assertThat(cdm.cdm()).isTrue();
+        assertThat(cdm.denoised().noised()).as("both models denoise the same noised image")
+                .containsExactly(ddpm.denoised().noised());
+        double noisedError = rms(ddpm.denoised().noised(), d.clean());
+        assertThat(rms(ddpm.denoised().estimate(), d.clean())).as("DDPM estimate vs noised error %s", noisedError)
+                .isLessThan(noisedError / 2);
+        assertThat(rms(cdm.denoised().estimate(), d.clean())).as("CDM estimate vs noised error %s", noisedError)
+                .isLessThan(noisedError);
+        assertThat(ddpm.bitsPerDim()).isBetween(1.0, 6.0);
+        assertThat(cdm.bitsPerDim()).isBetween(1.0, 8.0);
         images.testIndexProperty().set(1);
-        await(() -> images.denoisingProperty().get().label() == 2);
+        await(() -> images.denoisingProperty().get().label() == 6);
+
+        images.closeComparison();
+        await(() -> images.comparisonProperty().get() == null && images.denoisingProperty().get().compared() == null);
+        assertThat(h.dialogs.errors).isEmpty();
+    }
+
+    @Test
+    void aToyCheckpointIsRefusedAsAComparisonToo() throws Exception {
+        Path toy = dir.resolve("toy.nlab");
+        h.lab.openDefault().get(30, TimeUnit.SECONDS);
+        h.lab.saveTo(toy).get(30, TimeUnit.SECONDS);
+        images.showingProperty().set(true);
+        await(() -> images.comparisonProperty().get() != null);
+        images.openComparison(toy);
+        await(() -> !h.dialogs.errors.isEmpty());
+        assertThat(h.dialogs.errors.get(0)).contains("comparison model").contains("toy model");
+        assertThat(images.comparisonProperty().get().cdm()).as("the open comparison stays").isTrue();
     }
 
     @Test

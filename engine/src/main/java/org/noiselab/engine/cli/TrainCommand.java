@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.model.Activation;
@@ -29,7 +30,9 @@ import org.noiselab.engine.sample.SamplingRequest;
 import org.noiselab.engine.schedule.ScheduleSpec;
 import org.noiselab.engine.train.RunSeeds;
 import org.noiselab.engine.train.TrainingConfig;
+import org.noiselab.engine.train.ToyTrainingData;
 import org.noiselab.engine.train.TrainingControl;
+import org.noiselab.engine.train.TrainingData;
 import org.noiselab.engine.train.TrainingLoop;
 import org.noiselab.engine.train.TrainingOutcome;
 import org.noiselab.engine.train.TrainingSession;
@@ -103,6 +106,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Highest sinusoidal input frequency (default: 16).")
     Double inputScale;
 
+    @Option(names = "--init", paramLabel = "FILE.nlab",
+            description = "Fine-tune: start from this checkpoint's EMA weights, with its architecture, schedule and"
+                    + " conditioning; the optimiser starts afresh (images: learning rate 1e-4 without warm-up unless"
+                    + " given, as the CDL paper fine-tunes a DDPM).")
+    Path init;
+
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Checkpoint to write (.nlab).")
     Path out;
 
@@ -173,14 +182,24 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ImageSet images = ImageDatasets.isImageDataset(dataset) ? this.images.split(dataset, 0).train() : null;
+        Checkpoint source = init == null ? null : initialCheckpoint();
         TrainingSetup setup = images == null ? setup() : imageSetup(images);
+        if (source != null) {
+            setup = setup.fineTuning(source.setup());
+            conditional = setup.model().classCount() > 0;
+        }
         PrintWriter outw = spec.commandLine().getOut();
         outw.printf("training %s (%s) on %s%s: %d steps of %d, %d parameters, seed %d%n", setup.model().kind(),
                 objective, dataset, conditional ? " (conditional on " + setup.model().classCount()
                         + " classes, p_uncond " + pUncond + ")" : "", steps, batch, setup.model().parameterCount(),
                 seed);
-        TrainingSession session = images == null ? TrainingSession.start(setup)
-                : TrainingSession.start(setup, new ImageTrainingData(images));
+        TrainingData data = images == null ? new ToyTrainingData(ToyDatasets.byName(dataset))
+                : new ImageTrainingData(images);
+        TrainingSession session = source == null ? TrainingSession.start(setup, data)
+                : TrainingSession.startFrom(setup, data, source.state().emaParameters());
+        if (source != null) {
+            outw.printf("fine-tuning from %s (step %d of its run, EMA weights)%n", init, source.state().step());
+        }
         TrainingControl control = new TrainingControl();
         CountDownLatch saved = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -273,17 +292,13 @@ final class TrainCommand implements Callable<Integer> {
             objectiveSpec = new ObjectiveSpec.Cdm(ObjectiveSpec.Cdm.IMAGE_CE_WEIGHT_PER_VALUE * images.dim(),
                     cdm.mseWeight());
         }
-        if (!(objectiveSpec instanceof ObjectiveSpec.Ddpm || objectiveSpec instanceof ObjectiveSpec.Cdm)) {
-            throw new InvalidConfigException("--objective", objective, "image models train with ddpm or cdm in this"
-                    + " version (cdl on images is not implemented yet)");
-        }
         if (conditional && images.classCount() == 0) {
             throw new InvalidConfigException("--conditional", dataset, "these images have no labels");
         }
         int s = parsed.hasMatchedOption("--steps") ? steps : 4000;
         int b = parsed.hasMatchedOption("--batch") ? batch : 64;
-        double rate = parsed.hasMatchedOption("--lr") ? lr : 5e-4;
-        int warm = parsed.hasMatchedOption("--warmup") ? warmup : 200;
+        double rate = parsed.hasMatchedOption("--lr") ? lr : init != null ? 1e-4 : 5e-4;
+        int warm = parsed.hasMatchedOption("--warmup") ? warmup : init != null ? 0 : 200;
         steps = s;
         batch = b;
         int classes = conditional ? images.classCount() : 0;
@@ -297,6 +312,22 @@ final class TrainCommand implements Callable<Integer> {
                 AdamWSpec.DEFAULT.withWeightDecay(weightDecay).withClipNorm(clip), ema, pUncond);
         return new TrainingSetup(images.name(), model, ScheduleSpec.parse(schedule, timesteps), objectiveSpec,
                 config, RunSeeds.from(seed));
+    }
+
+    /**
+     * The checkpoint named by {@code --init}; architecture options cannot be given beside it, since the architecture is
+     * the checkpoint's.
+     */
+    private Checkpoint initialCheckpoint() throws IOException {
+        var parsed = spec.commandLine().getParseResult();
+        for (String option : List.of("--width", "--depth", "--activation", "--input-scale", "--base-channels",
+                "--schedule", "--timesteps")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new InvalidConfigException(option, parsed.matchedOptionValue(option, ""),
+                        "the architecture and schedule come from --init " + init);
+            }
+        }
+        return CheckpointIO.load(init);
     }
 
     private LearningRateSchedule learningRate(double peak, int warm) {

@@ -64,7 +64,10 @@ public final class ImageDatasets {
         return MnistIdx.read(data, !labels.equals(data) && Files.exists(labels) ? labels : null);
     }
 
-    /** The first 1000 MNIST test images, shipped on the class path (the assets module). */
+    /**
+     * The last 1000 MNIST test images (9000..9999), shipped on the class path (the assets module): held out from the
+     * shipped models, which trained on the first 8000.
+     */
     public static ImageSet shippedMnist() throws IOException {
         Path dir = Files.createTempDirectory("noiselab-mnist");
         try {

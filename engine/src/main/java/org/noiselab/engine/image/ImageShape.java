@@ -13,4 +13,10 @@ public record ImageShape(int channels, int height, int width) {
     public int dim() {
         return channels * height * width;
     }
+
+    /** {@code channels x height x width}, as in "1x28x28". */
+    @Override
+    public String toString() {
+        return channels + "x" + height + "x" + width;
+    }
 }

@@ -1,6 +1,7 @@
 package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.TrainableDenoiser;
@@ -16,7 +17,9 @@ import org.noiselab.engine.schedule.NoiseSchedule;
  *   loss = weight / B * sum_i softplus(y_i (log p_zeta(z_i) - log p(z_i))),
  * </pre>
  * each log-density an ITD estimate with B fresh integration points (see {@link ItdTerms}). The model is trained as a
- * classifier of "clean versus noised", whose logit is its own log-likelihood ratio.
+ * classifier of "clean versus noised", whose logit is its own log-likelihood ratio. A conditional model's densities are
+ * those of the point's own class (its label, or the null class where label dropout put it), so every row of a term
+ * carries the label of the point it estimates.
  */
 public final class ContrastiveLoss implements DiffusionLoss {
 
@@ -27,6 +30,7 @@ public final class ContrastiveLoss implements DiffusionLoss {
     private final int points;
     private float[] out = new float[0];
     private float[] grad = new float[0];
+    private int[] rowLabels = new int[0];
 
     public ContrastiveLoss(ObjectiveSpec spec, ItdTerms terms, LogSnrProposal proposal, int batchSize) {
         this.spec = spec;
@@ -68,7 +72,8 @@ public final class ContrastiveLoss implements DiffusionLoss {
             out = new float[values];
             grad = new float[values];
         }
-        model.forwardForTraining(terms.inputs(), terms.queryLogSnr(), null, terms.rows(), out);
+        model.forwardForTraining(terms.inputs(), terms.queryLogSnr(), rowLabels(batch.labels(), count), terms.rows(),
+                out);
         double[] nll = terms.evaluate(out, new double[2 * count], null);
         double[] coefficient = new double[2 * count];
         double loss = 0;
@@ -84,6 +89,21 @@ public final class ContrastiveLoss implements DiffusionLoss {
         terms.evaluate(out, coefficient, grad);
         model.backward(grad);
         return scale * loss;
+    }
+
+    /** Row {@code r} of the ITD terms belongs to group {@code r / points}, and groups 2i and 2i+1 to point i. */
+    private int @Nullable [] rowLabels(int @Nullable [] labels, int count) {
+        if (labels == null) {
+            return null;
+        }
+        int rows = 2 * count * points;
+        if (rowLabels.length != rows) {
+            rowLabels = new int[rows];
+        }
+        for (int r = 0; r < rows; r++) {
+            rowLabels[r] = labels[r / (2 * points)];
+        }
+        return rowLabels;
     }
 
     static double softplus(double m) {

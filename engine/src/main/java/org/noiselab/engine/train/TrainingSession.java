@@ -77,6 +77,21 @@ public final class TrainingSession {
                 new ExponentialMovingAverage(setup.config().emaDecay(), model.parameters()), 0, new float[0]);
     }
 
+    /**
+     * A new run from step 0 whose weights and EMA weights start at the given ones (fine-tuning); the optimiser's
+     * moments start at zero.
+     */
+    public static TrainingSession startFrom(TrainingSetup setup, TrainingData data, float[] parameters) {
+        if (parameters.length != setup.model().parameterCount()) {
+            throw new IllegalArgumentException(parameters.length + " starting parameters for a model of "
+                    + setup.model().parameterCount());
+        }
+        TrainableModel model = Models.withParameters(setup.model(), parameters.clone());
+        return new TrainingSession(setup, data, model,
+                new AdamW(setup.config().optimizer(), model.parameters().length),
+                new ExponentialMovingAverage(setup.config().emaDecay(), model.parameters()), 0, new float[0]);
+    }
+
     /** A run resumed from saved state. */
     public static TrainingSession resume(TrainingSetup setup, TrainingState state) {
         TrainableModel model = Models.withParameters(setup.model(), state.parameters());

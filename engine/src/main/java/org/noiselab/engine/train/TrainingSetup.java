@@ -47,6 +47,29 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
     }
 
     /**
+     * Fine-tuning: this run's data, objective, configuration and seeds on the architecture and noise schedule of the
+     * run that trained the starting weights.
+     *
+     * @throws InvalidConfigException when the source network does not take this data, is unconditional where this run
+     *                                asked for classes, or is of the wrong kind for the objective
+     */
+    public TrainingSetup fineTuning(TrainingSetup source) {
+        ModelSpec from = source.model();
+        if (from.dim() != model.dim()) {
+            throw new InvalidConfigException("--init", from.kind() + " of dimension " + from.dim(), "the data '"
+                    + dataset + "' has dimension " + model.dim());
+        }
+        if (model.classCount() > 0 && from.classCount() == 0) {
+            throw new InvalidConfigException("--conditional", true, "the starting network is unconditional");
+        }
+        if (objective instanceof ObjectiveSpec.Cdm != Models.isClassifier(from)) {
+            throw new InvalidConfigException("--init", from.kind(), "objective " + objective.kind() + " trains "
+                    + (Models.isClassifier(model) ? "a noise-level classifier" : "a denoising network"));
+        }
+        return new TrainingSetup(dataset, from, source.schedule(), objective, config, seeds);
+    }
+
+    /**
      * The default architecture an objective trains, with the given size: a noise-level classifier over the schedule's
      * {@code T + 2} levels for cdm, a denoising MLP otherwise.
      */
