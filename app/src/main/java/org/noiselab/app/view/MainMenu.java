@@ -133,6 +133,7 @@ public final class MainMenu {
                 Ctrl+Shift+E   export the view's data as CSV
                 Ctrl+1..7      dataset, training, score error, samples, Picard, classifier, images
                 Ctrl+Shift+O   open an image model (Images view)
+                Ctrl+Alt+O     compare with a second image model (Images view)
                 Ctrl+T         toggle light / dark theme
                 Drop a .nlab file on the window to open it.""");
         a.getDialogPane().setStyle("-fx-font-family: monospace;");

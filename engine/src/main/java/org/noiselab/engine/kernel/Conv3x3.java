@@ -1,6 +1,7 @@
 package org.noiselab.engine.kernel;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A same-padded 3x3 convolution (stride 1, zero padding 1) on NHWC arrays, as nine shifted matrix products.
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * <p>Weights are stored {@code [ky][kx][cin][cout]}. Instances hold scratch buffers sized for the largest batch seen:
  * one instance per layer, used from one thread at a time.
  */
-public final class Conv3x3 {
+public final class Conv3x3 implements ConvolutionKernel {
 
     private static final int CHUNK = 256;
 
@@ -56,10 +57,23 @@ public final class Conv3x3 {
      * @param bias       storage holding {@code cout} biases from {@code bOffset}, or {@code null} for none
      * @param out        {@code n h w cout} values to overwrite
      */
-    public void forward(float[] x, int n, float[] weights, int wOffset, float[] bias, int bOffset, float[] out) {
+    @Override
+    public void forward(float[] x, int n, float[] weights, int wOffset, float @Nullable [] bias, int bOffset,
+                        float[] out) {
         pad(x, n, cin);
         convolvePadded(n, cin, cout, weights, wOffset);
         compact(n, cout, bias, bOffset, out);
+    }
+
+    @Override
+    public void backward(float[] x, float[] gradOut, int n, float[] weights, int wOffset,
+                         float @Nullable [] gradWeights, int gwOffset, int gbOffset, float @Nullable [] gradIn) {
+        if (gradWeights != null) {
+            weightGradient(x, gradOut, n, gradWeights, gwOffset, gradWeights, gbOffset);
+        }
+        if (gradIn != null) {
+            inputGradient(gradOut, n, weights, wOffset, gradIn);
+        }
     }
 
     /**

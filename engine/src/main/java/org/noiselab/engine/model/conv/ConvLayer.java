@@ -1,13 +1,14 @@
 package org.noiselab.engine.model.conv;
 
 import java.util.SplittableRandom;
-import org.noiselab.engine.kernel.Conv3x3;
+import org.noiselab.engine.kernel.ConvolutionKernel;
+import org.noiselab.engine.kernel.ConvolutionKernels;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.kernel.VectorGemm;
 
 /**
- * A convolution with bias on NHWC activations: 3x3 with zero padding 1 ({@link Conv3x3}), or 1x1 (a plain matrix
- * product over pixels). Weights {@code [k][k][cin][cout]}, bias {@code [cout]}.
+ * A convolution with bias on NHWC activations: 3x3 with zero padding 1 (the {@link ConvolutionKernel} that
+ * {@link ConvolutionKernels} picks), or 1x1 (a plain matrix product over pixels). Weights {@code [k][k][cin][cout]}, bias {@code [cout]}.
  */
 public final class ConvLayer {
 
@@ -18,7 +19,7 @@ public final class ConvLayer {
     private final int size;
     private final int weightOffset;
     private final int biasOffset;
-    private final Conv3x3 kernel;
+    private final ConvolutionKernel kernel;
     private float[] transposed = new float[0];
 
     /** Registers {@code name.weight} and {@code name.bias} in the layout. */
@@ -33,7 +34,7 @@ public final class ConvLayer {
         this.size = size;
         this.weightOffset = layout.add(name + ".weight", size, size, cin, cout);
         this.biasOffset = layout.add(name + ".bias", cout);
-        this.kernel = size == 3 ? new Conv3x3(h, w, cin, cout) : null;
+        this.kernel = size == 3 ? ConvolutionKernels.create(h, w, cin, cout) : null;
     }
 
     public int inputChannels() {
@@ -74,12 +75,7 @@ public final class ConvLayer {
      */
     public void backward(float[] theta, float[] grad, float[] x, float[] gradOut, int n, float[] gradIn) {
         if (kernel != null) {
-            if (grad != null) {
-                kernel.weightGradient(x, gradOut, n, grad, weightOffset, grad, biasOffset);
-            }
-            if (gradIn != null) {
-                kernel.inputGradient(gradOut, n, theta, weightOffset, gradIn);
-            }
+            kernel.backward(x, gradOut, n, theta, weightOffset, grad, weightOffset, biasOffset, gradIn);
             return;
         }
         int pixels = n * h * w;
