@@ -35,9 +35,7 @@ public final class Conv3x3 implements ConvolutionKernel {
 
     /** A kernel for images of {@code h x w} pixels with {@code cin} input and {@code cout} output channels. */
     public Conv3x3(int h, int w, int cin, int cout) {
-        if (h < 1 || w < 1 || cin < 1 || cout < 1) {
-            throw new IllegalArgumentException("bad convolution shape " + h + "x" + w + ", " + cin + " -> " + cout);
-        }
+        ConvolutionKernel.checkShape(h, w, cin, cout);
         this.h = h;
         this.w = w;
         this.cin = cin;

@@ -30,4 +30,11 @@ public interface ConvolutionKernel {
      */
     void backward(float[] x, float[] gradOut, int n, float[] weights, int wOffset, float @Nullable [] gradWeights,
                   int gwOffset, int gbOffset, float @Nullable [] gradIn);
+
+    /** Refuses an empty image or channel count. */
+    static void checkShape(int h, int w, int cin, int cout) {
+        if (h < 1 || w < 1 || cin < 1 || cout < 1) {
+            throw new IllegalArgumentException("bad convolution shape " + h + "x" + w + ", " + cin + " -> " + cout);
+        }
+    }
 }
