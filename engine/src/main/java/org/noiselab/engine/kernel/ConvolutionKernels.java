@@ -47,9 +47,22 @@ public final class ConvolutionKernels {
             org.nd4j.linalg.factory.Nd4j.zeros(1);
             nd4jStarted = true;
         } catch (Throwable e) {
-            throw new IllegalStateException("ND4J's backend" + (cudaOnClassPath() ? " (CUDA)" : "")
-                    + " could not start for the convolutions (" + e + "); set NOISELAB_CONV=jvm to use the JVM"
-                    + " kernel", e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new BackendUnavailableException("ND4J's " + (cudaOnClassPath() ? "CUDA" : "CPU")
+                    + " backend could not start for the convolutions (" + root.getMessage()
+                    + "); set NOISELAB_CONV=jvm to use the JVM kernel", e);
+        }
+    }
+
+    /** ND4J's backend, chosen for the convolutions, cannot start on this machine. */
+    public static final class BackendUnavailableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        BackendUnavailableException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
