@@ -179,6 +179,9 @@ public final class TrainingService {
         });
     }
 
+    /** Draws per level of the level calibration of a finished CDM (as {@code train}'s default). */
+    static final int CALIBRATION_DRAWS = 64;
+
     private void runLoop() {
         TrainingSession s = session;
         if (!wantRunning || s == null || state != RunState.PAUSED) {
@@ -200,7 +203,12 @@ public final class TrainingService {
 
     private void finish(TrainingOutcome outcome) {
         switch (outcome.status()) {
-            case COMPLETED -> state = requireSession().finished() ? RunState.FINISHED : RunState.PAUSED;
+            case COMPLETED -> {
+                state = requireSession().finished() ? RunState.FINISHED : RunState.PAUSED;
+                if (state == RunState.FINISHED) {
+                    calibrateIfCdm(requireSession());
+                }
+            }
             case CANCELLED -> state = RunState.PAUSED;
             case DIVERGED -> {
                 state = RunState.DIVERGED;
@@ -214,6 +222,27 @@ public final class TrainingService {
         }
         if (outcome.step() > 0 && outcome.lastReport() != null) {
             unsaved = true;
+        }
+    }
+
+    /**
+     * A finished unconditional CDM gets the level calibration the CLI's {@code train} gives it (draws per level as
+     * there), so that its single-pass likelihood is the cross-entropy's optimum over the level offsets.
+     */
+    private void calibrateIfCdm(TrainingSession s) {
+        if (!(s.setup().objective() instanceof org.noiselab.engine.objective.ObjectiveSpec.Cdm)
+                || s.setup().model().classCount() > 0) {
+            return;
+        }
+        message = "calibrating the noise levels...";
+        publishNow();
+        try {
+            var result = s.calibrateLevels(CALIBRATION_DRAWS);
+            message = String.format("finished; level calibration moved the single-pass log-density by %+.4f nats",
+                    result.likelihoodShift());
+        } catch (RuntimeException e) {
+            LOG.error("level calibration failed", e);
+            message = "finished; level calibration failed: " + e.getMessage();
         }
     }
 

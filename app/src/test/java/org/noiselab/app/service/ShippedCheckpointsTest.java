@@ -88,6 +88,39 @@ class ShippedCheckpointsTest {
     }
 
     /**
+     * The shipped 1D CDM's single-pass likelihood (Theorem 3.2) is within 0.05 nats of the exact one on 5000 data
+     * draws (issue bar; level-calibrated, docs/experiments/cdm.md); against the exact density of the modes moved by
+     * 0.5 the same scores are 0.13 nats off, so the check can fail.
+     */
+    @org.junit.jupiter.api.Test
+    void theShipped1dCdmLikelihoodIsWithinFiveHundredthsOfANat() throws IOException {
+        Checkpoint c = DefaultRun.load(DefaultRun.GAUSS_1D_CDM);
+        assertThat(c.metrics()).containsKey("levelCalibrationShift");
+        var classifier = ((org.noiselab.engine.model.ClassifierDenoiser) c.emaDenoiser()).classifier();
+        ToyDataset d = ToyDatasets.byName("gauss1d-two-mode");
+        int n = 5000;
+        float[] x = d.sample(n, 4242).pointsAsFloats();
+        assertThat(Math.abs(gap(classifier, d, x, 0))).as("NLL gap, nats").isLessThan(0.05);
+        assertThat(Math.abs(gap(classifier, d, x, 0.5f))).as("NLL gap against moved modes").isGreaterThan(0.05);
+    }
+
+    /** Mean of exact minus single-pass log-density over the points, the exact density's modes moved by {@code shift}. */
+    private static double gap(org.noiselab.engine.model.NoiseLevelClassifier classifier, ToyDataset d, float[] x,
+                              float shift) {
+        double[] xd = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xd[i] = x[i] - shift;
+        }
+        double[] model = org.noiselab.engine.likelihood.CdmLikelihood.logDensity(classifier, x, null, x.length);
+        double[] exact = d.mixture().logDensity(xd, x.length);
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += exact[i] - model[i];
+        }
+        return sum / x.length;
+    }
+
+    /**
      * The shipped MNIST CDM scores held-out digits in one pass near its measured 4.28 bits/dim, and the same images with
      * their pixels shuffled (the same pixel values, no digit) far worse, so the check can fail.
      */

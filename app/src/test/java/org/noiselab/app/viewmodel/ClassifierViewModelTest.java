@@ -99,4 +99,20 @@ class ClassifierViewModelTest {
         });
         assertThat(h.dialogs.errors).isEmpty();
     }
+
+    @Test
+    void aFinishedCdmRunIsLevelCalibratedAsTheCliDoes() throws Exception {
+        h.setup.objectiveProperty().set("cdm");
+        h.setup.widthProperty().set(16);
+        h.setup.timestepsProperty().set(30);
+        h.setup.stepsProperty().set(20);
+        assertThat(h.setup.validProperty().get()).as(h.setup.validationProperty().get()).isTrue();
+        h.setup.apply();
+        await(() -> h.lab.totalStepsProperty().get() == 20 && h.lab.stepProperty().get() == 0);
+        h.lab.togglePlay();
+        await(() -> h.lab.stateProperty().get() == org.noiselab.app.service.RunState.FINISHED
+                && h.lab.statusProperty().get().contains("level calibration"));
+        assertThat(h.lab.statusProperty().get()).contains("single-pass log-density");
+        assertThat(h.dialogs.errors).isEmpty();
+    }
 }

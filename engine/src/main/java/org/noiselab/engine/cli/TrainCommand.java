@@ -19,6 +19,7 @@ import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.model.Models;
+import org.noiselab.engine.objective.LevelCalibration;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
 import org.noiselab.engine.optim.LearningRateSchedule;
@@ -97,6 +98,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ce-weight", paramLabel = "W", defaultValue = "" + ObjectiveSpec.Cdm.DEFAULT_CE_WEIGHT,
             description = "cdm: weight of the cross-entropy over noise levels (default: ${DEFAULT-VALUE}).")
     double ceWeight;
+
+    @Option(names = "--calibrate-levels", paramLabel = "M",
+            description = "cdm: after training, fit the per-level offsets of the EMA classifier exactly on M fresh"
+                    + " draws per level (the cross-entropy's optimum; it sets the single-pass likelihood), 0 = off"
+                    + " (default: 64 for an unconditional toy CDM, 0 for images and conditional models).")
+    Integer calibrateLevels;
 
     @Option(names = "--mse-weight", paramLabel = "W", defaultValue = "1.0",
             description = "cdm: weight of the denoising squared error (default: ${DEFAULT-VALUE}).")
@@ -200,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         if (source != null) {
             outw.printf("fine-tuning from %s (step %d of its run, EMA weights)%n", init, source.state().step());
         }
+        calibrationDraws(session);
         TrainingControl control = new TrainingControl();
         CountDownLatch saved = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -236,6 +244,14 @@ final class TrainCommand implements Callable<Integer> {
         if (losses.length > 0) {
             metrics.put("finalLoss", meanOfLast(losses, 100));
         }
+        int perLevel = calibrationDraws(session);
+        if (outcome.status() == TrainingOutcome.Status.COMPLETED && perLevel > 0) {
+            outw.printf("calibrating the levels...%n");
+            outw.flush();
+            LevelCalibration.Result r = session.calibrateLevels(perLevel);
+            metrics.put("levelCalibrationShift", r.likelihoodShift());
+            outw.printf("level calibration (%d draws per level, %s)%n", perLevel, r.describe());
+        }
         if (outcome.status() == TrainingOutcome.Status.COMPLETED && grid != null) {
             writeGrid(session, outw);
         }
@@ -268,6 +284,25 @@ final class TrainCommand implements Callable<Integer> {
         ToyDataset d = ToyDatasets.byName(dataset);
         float[] data = d.sample(evalSamples, session.setup().seeds().data() ^ 0x5DEECE66DL).pointsAsFloats();
         return Mmd.mmd(r.points(), evalSamples, data, evalSamples, d.dim());
+    }
+
+    /** The draws per level of the level calibration: as given, or 64 for an unconditional toy CDM. */
+    private int calibrationDraws(TrainingSession session) {
+        boolean cdm = session.setup().objective() instanceof ObjectiveSpec.Cdm;
+        if (calibrateLevels != null) {
+            if (calibrateLevels < 0) {
+                throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "must be >= 0");
+            }
+            if (calibrateLevels > 0 && !cdm) {
+                throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "applies to --objective cdm");
+            }
+            if (calibrateLevels > 0) {
+                LevelCalibration.checkDraws("--calibrate-levels", session.schedule().steps() + 2, calibrateLevels);
+            }
+            return calibrateLevels;
+        }
+        boolean toy = !(session.data() instanceof ImageTrainingData);
+        return cdm && toy && session.setup().model().classCount() == 0 ? 64 : 0;
     }
 
     private void writeGrid(TrainingSession session, PrintWriter outw) throws IOException {

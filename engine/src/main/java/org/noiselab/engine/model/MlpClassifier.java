@@ -122,6 +122,11 @@ public final class MlpClassifier implements TrainableClassifier {
     }
 
     @Override
+    public int readoutBiasOffset() {
+        return layout.biasOffset(layout.layers() - 1);
+    }
+
+    @Override
     public MlpClassifier withParameters(float[] parameters) {
         return of(spec, parameters);
     }

@@ -30,6 +30,13 @@ public interface TrainableClassifier extends NoiseLevelClassifier, TrainableMode
      */
     void backward(float[] gradLogits, float[] gradGap);
 
+    /**
+     * Index in {@link #parameters()} of the first bias of the read-out, the layer before the fixed cumulative sum:
+     * logit {@code t} is {@code sum_{k <= t} r_k}, so adding {@code delta_t} to every logit {@code t} is adding
+     * {@code delta_t - delta_{t-1}} to read-out bias {@code t}.
+     */
+    int readoutBiasOffset();
+
     @Override
     TrainableClassifier withParameters(float[] parameters);
 }

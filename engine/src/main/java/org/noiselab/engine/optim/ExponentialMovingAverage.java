@@ -35,6 +35,14 @@ public final class ExponentialMovingAverage {
         }
     }
 
+    /** Replaces the average (same length), keeping the update count: for a post-training adjustment. */
+    public void replace(float[] values) {
+        if (values.length != average.length) {
+            throw new IllegalArgumentException(values.length + " values for an average of " + average.length);
+        }
+        System.arraycopy(values, 0, average, 0, values.length);
+    }
+
     /** A copy of the averaged parameters. */
     public float[] average() {
         return average.clone();

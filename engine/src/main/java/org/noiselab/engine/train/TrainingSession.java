@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.Models;
+import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.objective.DiffusionLoss;
+import org.noiselab.engine.objective.LevelCalibration;
 import org.noiselab.engine.objective.Objectives;
 import org.noiselab.engine.objective.TrainingBatch;
 import org.noiselab.engine.optim.AdamW;
@@ -22,6 +25,8 @@ public final class TrainingSession {
 
     /** Salt of the label-dropout stream, so it differs from the training noise stream of the same step. */
     private static final long LABEL_STREAM = 0x6C6162656C64726FL;
+    /** Salt of the level-calibration draws. */
+    private static final long CALIBRATION_STREAM = 0x63616C6962726174L;
 
     private final TrainingSetup setup;
     private final NoiseSchedule schedule;
@@ -205,6 +210,25 @@ public final class TrainingSession {
     /** The losses of steps {@code 1..step()}. */
     public float[] lossHistory() {
         return Arrays.copyOf(lossHistory, step);
+    }
+
+    /**
+     * Level calibration of a CDM ({@link LevelCalibration}): the per-level offsets that minimise the cross-entropy of
+     * the EMA network on {@code perLevel} fresh training draws per level, folded into the EMA weights (the ones that
+     * sample and score); the raw weights stay as trained.
+     *
+     * @throws InvalidConfigException when the model is not a noise-level classifier
+     */
+    public LevelCalibration.Result calibrateLevels(int perLevel) {
+        TrainableModel average = Models.withParameters(setup.model(), ema.average());
+        if (!(average instanceof TrainableClassifier classifier)) {
+            throw new InvalidConfigException("--calibrate-levels", perLevel, "calibrates noise-level classifiers"
+                    + " (objective cdm), not a " + setup.model().kind());
+        }
+        LevelCalibration.Result result = LevelCalibration.solve(classifier, schedule, data, perLevel,
+                RunSeeds.streamFor(setup.seeds().data() ^ CALIBRATION_STREAM, step));
+        ema.replace(LevelCalibration.fold(classifier, classifier.parameters(), result.offsets()));
+        return result;
     }
 
     /** A copy of everything needed to resume. */

@@ -256,9 +256,25 @@ class NoiseLabCliTest {
         Path ckpt = dir.resolve("cdm.nlab");
         Result train = run("train", "--dataset", "gauss1d-two-mode", "--objective", "cdm", "--ce-weight", "0.05",
                 "--steps", "30", "--batch", "64", "--width", "16", "--schedule", "uniform", "--eval-samples", "0",
-                "--out", ckpt.toString());
+                "--calibrate-levels", "2", "--out", ckpt.toString());
         assertThat(train.code).as(train.err).isZero();
+        assertThat(train.out).contains("level calibration (2 draws per level");
         var c = org.noiselab.engine.io.CheckpointIO.load(ckpt);
+        assertThat(c.metrics()).containsKey("levelCalibrationShift");
+
+        Path calibrated = dir.resolve("cdm-again.nlab");
+        Result again = run("calibrate", "--checkpoint", ckpt.toString(), "--per-level", "3", "--out",
+                calibrated.toString());
+        assertThat(again.code).as(again.err).isZero();
+        assertThat(again.out).contains("level calibration (3 draws per level").contains("saved");
+        var recalibrated = org.noiselab.engine.io.CheckpointIO.load(calibrated);
+        assertThat(recalibrated.state().parameters()).as("the raw weights stay as trained")
+                .containsExactly(c.state().parameters());
+        assertThat(recalibrated.state().emaParameters()).isNotEqualTo(c.state().emaParameters());
+        assertThat(run("calibrate", "--checkpoint", ckpt.toString(), "--per-level", "100000", "--out",
+                calibrated.toString()).err).contains("--per-level").contains("must lie in 1..");
+        assertThat(run("train", "--objective", "ddpm", "--calibrate-levels", "4", "--steps", "2", "--out",
+                dir.resolve("d.nlab").toString()).err).contains("applies to --objective cdm");
         assertThat(c.setup().objective()).isEqualTo(new org.noiselab.engine.objective.ObjectiveSpec.Cdm(0.05, 1));
         assertThat(c.setup().model()).isInstanceOf(org.noiselab.engine.model.ClassifierSpec.class);
         assertThat(run("info", "--checkpoint", ckpt.toString()).out).contains("objective   cdm");
