@@ -1,6 +1,13 @@
 package org.noiselab.engine.cli;
 
 import java.io.IOException;
+import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.image.ImageDatasets;
+import org.noiselab.engine.image.ImageSet;
+import org.noiselab.engine.image.ImageTrainingData;
+import org.noiselab.engine.train.ToyTrainingData;
+import org.noiselab.engine.train.TrainingData;
+import org.noiselab.toys.ToyDatasets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +21,7 @@ import org.noiselab.engine.train.TrainingSession;
 import org.noiselab.engine.train.TrainingSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,7 +32,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Retrain a run from its checkpoint or its .manifest.json (same setup, seeds and kernel threads)",
             "and check that every step's loss matches the record. Exit code 0 when it does, 1 when it does not.",
-            "  noiselab replay dino.nlab"})
+            "Image runs need the images they trained on (--dataset, --data, --held-out as in train); fine-tuned runs",
+            "need the checkpoint they started from (--init), which is checked against the recorded digest.",
+            "  noiselab replay dino.nlab",
+            "  noiselab replay mnist.nlab --dataset mnist --data DIR --held-out 2000"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -35,6 +46,16 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also save the replayed run.")
     Path out;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "Image runs: mnist, cifar10 or png, as in train.")
+    String dataset;
+
+    @Mixin
+    ImageDataOptions images;
+
+    @Option(names = "--init", paramLabel = "FILE.nlab",
+            description = "Fine-tuned runs: the checkpoint the run started from.")
+    Path init;
 
     @Override
     public Integer call() throws IOException {
@@ -65,7 +86,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         console.printf("replaying %d steps of %s on %s with %d kernel thread(s)%n", step, setup.objective().kind(),
                 setup.dataset(), Parallelism.threads());
-        TrainingSession session = TrainingSession.start(setup);
+        TrainingData data = trainingData(setup);
+        TrainingSession session = setup.init() == null ? TrainingSession.start(setup, data)
+                : TrainingSession.startFrom(setup, data, startingWeights(setup.init()));
         TrainingLoop.run(session, step, new TrainingControl(), List.of(new ConsoleProgress(console,
                 Math.max(1, step / 10))));
         float[] losses = session.lossHistory();
@@ -96,5 +119,36 @@ final class ReplayCommand implements Callable<Integer> {
                 : "replay DIFFERS from the recorded loss curve");
         console.flush();
         return identical ? 0 : 1;
+    }
+
+    /** The run's training data: its toy dataset, or the images the options name, which must be the ones it used. */
+    private TrainingData trainingData(TrainingSetup setup) throws IOException {
+        if (ToyDatasets.names().contains(setup.dataset())) {
+            return new ToyTrainingData(ToyDatasets.byName(setup.dataset()));
+        }
+        if (dataset == null || !ImageDatasets.isImageDataset(dataset)) {
+            throw new InvalidConfigException("--dataset", dataset, "the run trained on images '" + setup.dataset()
+                    + "': pass the --dataset, --data and --held-out it trained with");
+        }
+        ImageSet train = images.split(dataset, 0).train();
+        if (!train.name().equals(setup.dataset())) {
+            throw new InvalidConfigException("--data", images.data, "gives the images '" + train.name()
+                    + "'; the run trained on '" + setup.dataset() + "'");
+        }
+        return new ImageTrainingData(train);
+    }
+
+    /** The weights a fine-tuned run started from: {@code --init}'s EMA weights, checked against the record. */
+    private float[] startingWeights(TrainingSetup.InitialWeights start) throws IOException {
+        if (init == null) {
+            throw new InvalidConfigException("--init", null, "the run fine-tuned " + start.source() + " (step "
+                    + start.step() + "): pass that checkpoint");
+        }
+        float[] weights = CheckpointIO.load(init).state().emaParameters();
+        if (!CheckpointIO.parametersSha256(weights).equals(start.parametersSha256())) {
+            throw new InvalidConfigException("--init", init, "holds other weights than the run started from ("
+                    + start.source() + ", step " + start.step() + ")");
+        }
+        return weights;
     }
 }

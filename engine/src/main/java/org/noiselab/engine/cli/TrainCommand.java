@@ -192,7 +192,8 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint source = init == null ? null : initialCheckpoint();
         TrainingSetup setup = images == null ? setup() : imageSetup(images);
         if (source != null) {
-            setup = setup.fineTuning(source.setup());
+            setup = setup.fineTuning(source.setup(), new TrainingSetup.InitialWeights(init.getFileName().toString(),
+                    source.state().step(), CheckpointIO.parametersSha256(source.state().emaParameters())));
             conditional = setup.model().classCount() > 0;
         }
         PrintWriter outw = spec.commandLine().getOut();

@@ -151,6 +151,11 @@ public final class CheckpointIO {
         return sha256(Tensor.vector(losses));
     }
 
+    /** SHA-256 of a weight vector (little-endian float32), as fine-tuning runs record their starting weights. */
+    public static String parametersSha256(float[] parameters) {
+        return sha256(Tensor.vector(parameters));
+    }
+
     /** The kernel threads recorded in a checkpoint file's manifest, or 0 when not recorded. */
     public static int kernelThreads(Path checkpoint) throws IOException {
         Path side = sidecar(checkpoint);

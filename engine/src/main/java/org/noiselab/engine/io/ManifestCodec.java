@@ -52,6 +52,12 @@ final class ManifestCodec {
         seeds.put("init", setup.seeds().init());
         seeds.put("train", setup.seeds().train());
         seeds.put("sample", setup.seeds().sample());
+        if (setup.init() != null) {
+            ObjectNode init = root.putObject("initialisedFrom");
+            init.put("source", setup.init().source());
+            init.put("step", setup.init().step());
+            init.put("parametersSha256", setup.init().parametersSha256());
+        }
     }
 
     static TrainingSetup readSetup(JsonFields root) {
@@ -63,7 +69,14 @@ final class ManifestCodec {
         JsonFields s = root.object("seeds");
         RunSeeds seeds = new RunSeeds(s.longValue("data"), s.longValue("init"), s.longValue("train"),
                 s.longValue("sample"));
-        return validated(root, "setup", () -> new TrainingSetup(dataset, model, schedule, objective, config, seeds));
+        TrainingSetup.InitialWeights init = !root.has("initialisedFrom") ? null : validated(root, "initialisedFrom",
+                () -> readInit(root.object("initialisedFrom")));
+        return validated(root, "setup", () -> new TrainingSetup(dataset, model, schedule, objective, config, seeds,
+                init));
+    }
+
+    private static TrainingSetup.InitialWeights readInit(JsonFields o) {
+        return new TrainingSetup.InitialWeights(o.text("source"), o.integer("step"), o.text("parametersSha256"));
     }
 
     private static ObjectiveSpec readObjective(JsonFields o) {

@@ -1,6 +1,7 @@
 package org.noiselab.engine.train;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
@@ -21,9 +22,35 @@ import org.noiselab.engine.schedule.ScheduleSpec;
  * @param objective training objective
  * @param config    optimisation settings
  * @param seeds     all randomness
+ * @param init      where the weights started when the run fine-tunes another's, or {@code null} for a fresh start
  */
 public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedule, ObjectiveSpec objective,
-                            TrainingConfig config, RunSeeds seeds) {
+                            TrainingConfig config, RunSeeds seeds, @Nullable InitialWeights init) {
+
+    /**
+     * The starting weights of a fine-tuning run: the EMA weights of another run's checkpoint.
+     *
+     * @param source           file name of that checkpoint, for people
+     * @param step             its step
+     * @param parametersSha256 SHA-256 of the starting weights (little-endian float32), for {@code replay} to check
+     */
+    public record InitialWeights(String source, int step, String parametersSha256) {
+        public InitialWeights {
+            Objects.requireNonNull(source, "source");
+            if (step < 0) {
+                throw new IllegalArgumentException("step must be >= 0");
+            }
+            if (!parametersSha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("not a SHA-256 digest: " + parametersSha256);
+            }
+        }
+    }
+
+    /** A run from freshly initialised weights. */
+    public TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedule, ObjectiveSpec objective,
+                         TrainingConfig config, RunSeeds seeds) {
+        this(dataset, model, schedule, objective, config, seeds, null);
+    }
 
     public TrainingSetup {
         Objects.requireNonNull(dataset, "dataset");
@@ -48,12 +75,12 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
 
     /**
      * Fine-tuning: this run's data, objective, configuration and seeds on the architecture and noise schedule of the
-     * run that trained the starting weights.
+     * run that trained the starting weights, {@code start}.
      *
      * @throws InvalidConfigException when the source network does not take this data, is unconditional where this run
      *                                asked for classes, or is of the wrong kind for the objective
      */
-    public TrainingSetup fineTuning(TrainingSetup source) {
+    public TrainingSetup fineTuning(TrainingSetup source, InitialWeights start) {
         ModelSpec from = source.model();
         if (from.dim() != model.dim()) {
             throw new InvalidConfigException("--init", from.kind() + " of dimension " + from.dim(), "the data '"
@@ -66,7 +93,8 @@ public record TrainingSetup(String dataset, ModelSpec model, ScheduleSpec schedu
             throw new InvalidConfigException("--init", from.kind(), "objective " + objective.kind() + " trains "
                     + (Models.isClassifier(model) ? "a noise-level classifier" : "a denoising network"));
         }
-        return new TrainingSetup(dataset, from, source.schedule(), objective, config, seeds);
+        return new TrainingSetup(dataset, from, source.schedule(), objective, config, seeds,
+                Objects.requireNonNull(start, "start"));
     }
 
     /**

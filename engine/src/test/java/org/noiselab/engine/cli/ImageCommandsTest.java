@@ -141,6 +141,31 @@ class ImageCommandsTest {
         assertThat(result.setup().objective().kind()).isEqualTo("ddpm+cdl");
         assertThat(result.state().step()).isEqualTo(2);
         assertThat(result.setup().config().learningRate().peak()).isEqualTo(1e-4);
+        assertThat(result.setup().init().source()).isEqualTo("d.nlab");
+        assertThat(result.setup().init().step()).isEqualTo(2);
+
+        Result replayed = run("replay", tuned.toString(), "--dataset", "mnist", "--data", dir.toString(),
+                "--held-out", "12", "--init", ddpm.toString());
+        assertThat(replayed.code()).as(replayed.out() + replayed.err()).isZero();
+        assertThat(replayed.out()).contains("replay reproduces the recorded loss curve exactly");
+        Result replayedSource = run("replay", ddpm.toString(), "--dataset", "mnist", "--data", dir.toString(),
+                "--held-out", "12");
+        assertThat(replayedSource.code()).as(replayedSource.out() + replayedSource.err()).isZero();
+        Result withoutStart = run("replay", tuned.toString(), "--dataset", "mnist", "--data", dir.toString(),
+                "--held-out", "12");
+        assertThat(withoutStart.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(withoutStart.err()).contains("--init").contains("d.nlab");
+        Result wrongStart = run("replay", tuned.toString(), "--dataset", "mnist", "--data", dir.toString(),
+                "--held-out", "12", "--init", tuned.toString());
+        assertThat(wrongStart.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(wrongStart.err()).contains("other weights");
+        Result wrongImages = run("replay", ddpm.toString(), "--dataset", "mnist", "--data", dir.toString(),
+                "--held-out", "20");
+        assertThat(wrongImages.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(wrongImages.err()).contains("[0:40]").contains("[0:48]");
+        Result noImages = run("replay", ddpm.toString());
+        assertThat(noImages.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(noImages.err()).contains("--dataset");
 
         Result itd = run("train", "--dataset", "mnist", "--data", dir.toString(), "--objective", "itd", "--steps",
                 "2", "--batch", "3", "--base-channels", "8", "--out", dir.resolve("i.nlab").toString());
