@@ -4,13 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import org.noiselab.engine.io.AtomicFiles;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.noiselab.engine.io.FileFormatException;
@@ -21,12 +17,6 @@ final class ImageFiles {
     private static final int BUFFER = 1 << 16;
 
     private ImageFiles() {
-    }
-
-    /** Writes the content of a file. */
-    @FunctionalInterface
-    interface Content {
-        void writeTo(OutputStream out) throws IOException;
     }
 
     /** The file's name, as error messages quote it. */
@@ -87,28 +77,8 @@ final class ImageFiles {
         return new FileFormatException(nameOf(file) + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
     }
 
-    /** Writes to a temporary file next to {@code file}, forces it to disk, then renames it over {@code file}. */
-    static void writeAtomically(Path file, Content content) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // not Files.createTempFile: its owner-only permissions would stay on the target
-        Path tmp = dir.resolve("." + nameOf(target) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                content.writeTo(out);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** {@link AtomicFiles#write}: a crash leaves the old file or the complete new one. */
+    static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
+        AtomicFiles.write(file, content);
     }
 }

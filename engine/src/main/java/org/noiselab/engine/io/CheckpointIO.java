@@ -9,14 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -192,44 +187,11 @@ public final class CheckpointIO {
         files.put(name, Safetensors.write(tensors, Map.of("format", "pt")));
     }
 
-    @FunctionalInterface
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    /** Temp file, write, fsync, rename over the target, fsync the directory; stale temp files of the target go. */
-    private static void writeAtomically(Path file, Writer writer) throws IOException {
+    /** {@link AtomicFiles#write}, then the stale temporaries of the target (from a process killed mid-save) go. */
+    private static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
+        AtomicFiles.write(file, content);
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        String prefix = "." + target.getFileName() + ".";
-        Path tmp = dir.resolve(prefix + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                writer.write(raw);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            forceDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        removeStaleTemporaries(dir, prefix);
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every platform can sync a directory; the rename itself is still atomic
-        }
+        removeStaleTemporaries(target.getParent(), AtomicFiles.temporaryPrefix(target));
     }
 
     /** Temporaries left by a process killed mid-save (never a complete checkpoint: the rename had not happened). */

@@ -1,9 +1,7 @@
 package org.noiselab.engine.metric;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -87,15 +85,7 @@ public final class ImageClassifierTraining {
         meta.put("width", Integer.toString(c.width()));
         meta.put("classes", Integer.toString(c.classes()));
         byte[] bytes = Safetensors.write(tensors, meta);
-        Path dir = file.toAbsolutePath().getParent();
-        // not Files.createTempFile: its owner-only permissions would carry over to the result
-        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.noiselab.engine.io.AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     /** Reads a classifier written by {@link #save}; every field and tensor shape is checked. */
