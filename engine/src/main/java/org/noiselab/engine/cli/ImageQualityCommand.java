@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
         description = {"Sample an image model (DDIM) and read the samples with a classifier from train-classifier.",
             "Per guidance weight: the share of class-c samples the classifier reads as c (conditional models), the",
             "share it reads confidently (max probability > 0.9), and the Frechet distance between its 64 features",
-            "on the samples and on the held-out images (not the Inception FID; comparable only with itself).",
+            "on the samples and on the held-out images (not the Inception FID; comparable only with itself), with its",
+            "FD-infinity (extrapolated to infinitely many samples, Chong and Forsyth 2020; the plain value is biased",
+            "upwards by about k / N).",
             "  noiselab image-quality --checkpoint mnist.nlab --classifier judge.safetensors --data DIR --held-out 2000"})
 final class ImageQualityCommand implements Callable<Integer> {
 
@@ -117,8 +119,9 @@ final class ImageQualityCommand implements Callable<Integer> {
                 conditional ? n + " per class" : Integer.toString(n), steps,
                 classifierFile == null ? "the shipped MNIST judge" : classifierFile.getFileName(),
                 reference.count(), reference.name());
-        out.printf("| w | class accuracy | confident | Frechet distance (classifier features) |%n|---|---|---|---|%n");
-        StringBuilder table = new StringBuilder("w,class_accuracy,confident,frechet\n");
+        out.printf("| w | class accuracy | confident | Frechet distance (classifier features) | FD-infinity |%n"
+                + "|---|---|---|---|---|%n");
+        StringBuilder table = new StringBuilder("w,class_accuracy,confident,frechet,frechet_infinity\n");
         int classes = conditional ? model.classCount() : 1;
         int total = classes * n;
         realImagesRow(judge, split.train(), total, refFeatures, reference.count(), out, table);
@@ -140,15 +143,8 @@ final class ImageQualityCommand implements Callable<Integer> {
             float[] features = new float[total * ImageClassifier.FEATURES];
             judge.evaluate(x, total, logits, features);
             double accuracy = labels == null ? Double.NaN : accuracy(logits, labels, judge.classes());
-            double confident = confident(logits, total, judge.classes());
-            double frechet = FrechetDistance.between(features, total, refFeatures, reference.count(),
-                    ImageClassifier.FEATURES);
-            out.printf("| %s | %s | %.1f%% | %.3f |%n", w, labels == null ? "-" : String.format("%.1f%%",
-                    100 * accuracy), 100 * confident, frechet);
-            out.flush();
-            table.append(w).append(',').append(labels == null ? "" : String.format("%.4f", accuracy)).append(',')
-                    .append(String.format("%.4f", confident)).append(',').append(String.format("%.4f", frechet))
-                    .append('\n');
+            row(Double.toString(w), Double.toString(w), accuracy, confident(logits, total, judge.classes()), features,
+                    total, refFeatures, reference.count(), out, table);
             if (grids != null) {
                 Path file = Path.of(grids + "-w" + w + ".png");
                 ImageGrid.writePng(x, 0, total, u.channels(), u.height(), u.width(), Math.min(n, 10), 2, 2, file);
@@ -182,13 +178,27 @@ final class ImageQualityCommand implements Callable<Integer> {
         judge.evaluate(x, count, logits, features);
         double accuracy = labels != null && train.classCount() == judge.classes()
                 ? accuracy(logits, labels, judge.classes()) : Double.NaN;
-        double confident = confident(logits, count, judge.classes());
+        row("real (" + count + " training images, evenly spaced)", "real", accuracy,
+                confident(logits, count, judge.classes()), features, count, refFeatures, refCount, out, table);
+    }
+
+    /**
+     * One line of the table, to the console (markdown) and the CSV: accuracy (NaN for none), confident share, the
+     * Frechet distance of the features from the reference's, and its FD-infinity (from 10 images on).
+     */
+    private static void row(String label, String csvLabel, double accuracy, double confident, float[] features,
+                            int count, float[] refFeatures, int refCount, PrintWriter out, StringBuilder table) {
         double frechet = FrechetDistance.between(features, count, refFeatures, refCount, ImageClassifier.FEATURES);
-        out.printf("| real (%d training images, evenly spaced) | %s | %.1f%% | %.3f |%n", count, Double.isNaN(accuracy) ? "-"
-                : String.format("%.1f%%", 100 * accuracy), 100 * confident, frechet);
-        table.append("real,").append(Double.isNaN(accuracy) ? "" : String.format("%.4f", accuracy)).append(',')
-                .append(String.format("%.4f", confident)).append(',').append(String.format("%.4f", frechet))
-                .append('\n');
+        double infinity = count < 10 ? Double.NaN : FrechetDistance.extrapolated(features, count, refFeatures,
+                refCount, ImageClassifier.FEATURES, 8, 0);
+        out.printf("| %s | %s | %.1f%% | %.3f | %s |%n", label, Double.isNaN(accuracy) ? "-"
+                : String.format("%.1f%%", 100 * accuracy), 100 * confident, frechet, Double.isNaN(infinity) ? "-"
+                : String.format("%.3f", infinity));
+        out.flush();
+        table.append(csvLabel).append(',').append(Double.isNaN(accuracy) ? "" : String.format("%.4f", accuracy))
+                .append(',').append(String.format("%.4f", confident)).append(',')
+                .append(String.format("%.4f", frechet)).append(',')
+                .append(Double.isNaN(infinity) ? "" : String.format("%.4f", infinity)).append('\n');
     }
 
     private ImageClassifier judge() throws IOException {

@@ -73,7 +73,7 @@ class ImageCommandsTest {
                 "--data", dir.toString(), "--held-out", "12", "--n", "3", "--steps", "2", "--guidance", "0,1",
                 "--csv", csv.toString());
         assertThat(quality.code()).as(quality.err()).isZero();
-        assertThat(Files.readAllLines(csv)).hasSize(4).first().isEqualTo("w,class_accuracy,confident,frechet");
+        assertThat(Files.readAllLines(csv)).hasSize(4).first().isEqualTo("w,class_accuracy,confident,frechet,frechet_infinity");
 
         Result nll = run("nll", "--checkpoint", ckpt.toString(), "--data", dir.toString(), "--held-out", "12", "--n",
                 "3", "--points", "4");

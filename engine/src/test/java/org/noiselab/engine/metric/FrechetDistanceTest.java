@@ -39,6 +39,29 @@ class FrechetDistanceTest {
         assertThat(FrechetDistance.between(x, n, wider, n, d)).isCloseTo(4, within(0.15));
     }
 
+    /**
+     * At 500 vectors in 32 dimensions the plain distance between two samples of one Gaussian is far from 0 (its bias);
+     * FD-infinity is near 0, and for a shifted Gaussian near the true distance, where the plain one is too high.
+     */
+    @Test
+    void theExtrapolatedDistanceRemovesTheSmallSampleBias() {
+        int n = 500;
+        int d = 32;
+        int reference = 20_000;
+        float[] ref = gaussian(reference, d, 0, 1, 5);
+        float[] same = gaussian(n, d, 0, 1, 6);
+        float[] shifted = gaussian(n, d, 0.25, 1, 7);
+        double plainSame = FrechetDistance.between(same, n, ref, reference, d);
+        double infSame = FrechetDistance.extrapolated(same, n, ref, reference, d, 8, 1);
+        assertThat(plainSame).as("bias of the plain distance").isGreaterThan(0.5);
+        assertThat(Math.abs(infSame)).as("FD-infinity of the same law").isLessThan(0.25 * plainSame);
+        // true distance: |mu|^2 = 32 * 0.0625 = 2
+        double plainShifted = FrechetDistance.between(shifted, n, ref, reference, d);
+        double infShifted = FrechetDistance.extrapolated(shifted, n, ref, reference, d, 8, 1);
+        assertThat(plainShifted - 2).as("plain distance overshoots").isGreaterThan(0.5);
+        assertThat(infShifted).isCloseTo(2, within(0.3));
+    }
+
     private static float[] gaussian(int n, int d, double mean, double sd, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = new float[n * d];
