@@ -83,9 +83,8 @@ class Nd4jConv3x3Test {
     void theSettingNamesABackendOrFailsClearly() {
         assertThat(ConvolutionKernels.fromSetting("jvm")).isEqualTo(ConvolutionKernels.Backend.JVM);
         assertThat(ConvolutionKernels.fromSetting(" ND4J ")).isEqualTo(ConvolutionKernels.Backend.ND4J);
-        assertThat(ConvolutionKernels.cudaOnClassPath()).as("the default build has the CPU backend").isFalse();
-        assertThat(ConvolutionKernels.fromSetting("auto")).as("auto without CUDA").isEqualTo(
-                ConvolutionKernels.Backend.JVM);
+        assertThat(ConvolutionKernels.fromSetting("auto")).as("auto picks ND4J exactly when CUDA is there").isEqualTo(
+                ConvolutionKernels.cudaOnClassPath() ? ConvolutionKernels.Backend.ND4J : ConvolutionKernels.Backend.JVM);
         assertThatThrownBy(() -> ConvolutionKernels.fromSetting("gpu")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'gpu'").hasMessageContaining("jvm, nd4j or auto");
     }
