@@ -107,9 +107,11 @@ class ImageCommandsTest {
     void aConvolutionalCdmTrainsAndSamples() throws IOException {
         Path ckpt = dir.resolve("c.nlab");
         Result train = run("train", "--dataset", "mnist", "--data", dir.toString(), "--objective", "cdm", "--steps",
-                "2", "--batch", "3", "--base-channels", "8", "--timesteps", "50", "--out", ckpt.toString());
+                "2", "--batch", "3", "--base-channels", "8", "--timesteps", "50", "--calibrate-levels", "2", "--out",
+                ckpt.toString());
         assertThat(train.code()).as(train.err()).isZero();
-        assertThat(train.out()).contains("training classifier-unet (cdm)");
+        assertThat(train.out()).contains("training classifier-unet (cdm)")
+                .contains("level calibration (2 draws per level");
         Path png = dir.resolve("c.png");
         Result sample = run("sample", "--checkpoint", ckpt.toString(), "--sampler", "ddim", "--steps", "3", "--n", "2",
                 "--out", png.toString());
