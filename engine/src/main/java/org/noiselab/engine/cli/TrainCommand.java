@@ -208,7 +208,7 @@ final class TrainCommand implements Callable<Integer> {
         if (source != null) {
             outw.printf("fine-tuning from %s (step %d of its run, EMA weights)%n", init, source.state().step());
         }
-        calibrationDraws(session);
+        int perLevel = calibrationDraws(session);
         TrainingControl control = new TrainingControl();
         CountDownLatch saved = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -228,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
                 listeners.add(new org.noiselab.engine.io.Autosave(out, autosaveEvery));
             }
             TrainingOutcome outcome = TrainingLoop.run(session, control, listeners);
-            return finish(session, outcome, outw);
+            return finish(session, outcome, perLevel, outw);
         } finally {
             saved.countDown();
             try {
@@ -239,13 +239,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int finish(TrainingSession session, TrainingOutcome outcome, PrintWriter outw) throws IOException {
+    private int finish(TrainingSession session, TrainingOutcome outcome, int perLevel, PrintWriter outw)
+            throws IOException {
         Map<String, Double> metrics = new LinkedHashMap<>();
         float[] losses = session.lossHistory();
         if (losses.length > 0) {
             metrics.put("finalLoss", meanOfLast(losses, 100));
         }
-        int perLevel = calibrationDraws(session);
         if (outcome.status() == TrainingOutcome.Status.COMPLETED && perLevel > 0) {
             outw.printf("calibrating the levels...%n");
             outw.flush();

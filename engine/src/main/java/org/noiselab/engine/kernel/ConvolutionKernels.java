@@ -7,7 +7,7 @@ import java.util.Locale;
  * the default), {@code nd4j} ({@link Nd4jConv3x3}), or {@code auto}, which picks {@code nd4j} when ND4J's CUDA
  * backend is on the class path (the Maven profile {@code cuda}) and {@code jvm} otherwise. Set with the system
  * property {@code noiselab.conv} or the environment variable {@code NOISELAB_CONV} (the property wins), or
- * {@link #setBackend} before models are built; layers keep the kernel they were built with.
+ * {@link #setBackend} before models are built; layers keep the backend they were built with.
  */
 public final class ConvolutionKernels {
 
@@ -25,13 +25,14 @@ public final class ConvolutionKernels {
     private static volatile boolean nd4jStarted;
 
     /**
-     * A 3x3 kernel of the current backend for {@code h x w} images, {@code cin -> cout} channels.
+     * A 3x3 kernel of the given backend for {@code h x w} images, {@code cin -> cout} channels; ND4J's backend is
+     * started here, on first use.
      *
-     * @throws IllegalStateException when the ND4J kernel is chosen and ND4J's backend cannot start (no GPU, no CUDA
-     *                               libraries), naming the way back to the JVM kernel
+     * @throws BackendUnavailableException when the ND4J kernel is chosen and ND4J's backend cannot start (no GPU, no
+     *                                     CUDA libraries), naming the way back to the JVM kernel
      */
-    public static ConvolutionKernel create(int h, int w, int cin, int cout) {
-        if (backend() == Backend.JVM) {
+    public static ConvolutionKernel create(Backend chosen, int h, int w, int cin, int cout) {
+        if (chosen == Backend.JVM) {
             return new Conv3x3(h, w, cin, cout);
         }
         startNd4j();

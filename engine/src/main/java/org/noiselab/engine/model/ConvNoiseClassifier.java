@@ -66,14 +66,13 @@ public final class ConvNoiseClassifier implements TrainableClassifier {
     }
 
     /** A classifier holding a copy of the given parameters. */
-    @Override
-    public int readoutBiasOffset() {
-        return layoutOf(spec).slices().stream().filter(slice -> slice.name().equals("head.readout.bias")).findFirst()
-                .orElseThrow().offset();
-    }
-
     public static ConvNoiseClassifier of(ConvClassifierSpec spec, float[] parameters) {
         return new ConvNoiseClassifier(spec, parameters.clone());
+    }
+
+    @Override
+    public int readoutBiasOffset() {
+        return net.readout.biasOffset();
     }
 
     @Override

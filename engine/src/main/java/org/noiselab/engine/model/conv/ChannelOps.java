@@ -101,29 +101,24 @@ public final class ChannelOps {
 
     /** Channel-major images {@code (n, c, p)} to pixel-major {@code (n, p, c)}, {@code p} pixels per image. */
     public static void toPixelMajor(float[] chw, int n, int channels, int pixels, float[] hwc) {
-        if (channels == 1) {
-            System.arraycopy(chw, 0, hwc, 0, n * pixels);
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < channels; k++) {
-                for (int q = 0; q < pixels; q++) {
-                    hwc[(i * pixels + q) * channels + k] = chw[(i * channels + k) * pixels + q];
-                }
-            }
-        }
+        swapLastAxes(chw, n, channels, pixels, hwc);
     }
 
     /** Inverse of {@link #toPixelMajor}. */
     public static void toChannelMajor(float[] hwc, int n, int channels, int pixels, float[] chw) {
-        if (channels == 1) {
-            System.arraycopy(hwc, 0, chw, 0, n * pixels);
+        swapLastAxes(hwc, n, pixels, channels, chw);
+    }
+
+    /** {@code (n, a, b)} to {@code (n, b, a)}; a plain copy when either axis has length 1. */
+    private static void swapLastAxes(float[] src, int n, int a, int b, float[] dst) {
+        if (a == 1 || b == 1) {
+            System.arraycopy(src, 0, dst, 0, n * a * b);
             return;
         }
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < channels; k++) {
-                for (int q = 0; q < pixels; q++) {
-                    chw[(i * channels + k) * pixels + q] = hwc[(i * pixels + q) * channels + k];
+            for (int k = 0; k < a; k++) {
+                for (int q = 0; q < b; q++) {
+                    dst[(i * b + q) * a + k] = src[(i * a + k) * b + q];
                 }
             }
         }

@@ -19,7 +19,10 @@ public final class ConvLayer {
     private final int size;
     private final int weightOffset;
     private final int biasOffset;
-    private final ConvolutionKernel kernel;
+    /** The 3x3 kernel's backend, fixed when the layer is built; null for 1x1. */
+    private final ConvolutionKernels.Backend backend;
+    /** Made at the first convolution, so that building a layout (parameter counts, tensor names) starts no backend. */
+    private ConvolutionKernel kernel;
     private float[] transposed = new float[0];
 
     /** Registers {@code name.weight} and {@code name.bias} in the layout. */
@@ -34,7 +37,7 @@ public final class ConvLayer {
         this.size = size;
         this.weightOffset = layout.add(name + ".weight", size, size, cin, cout);
         this.biasOffset = layout.add(name + ".bias", cout);
-        this.kernel = size == 3 ? ConvolutionKernels.create(h, w, cin, cout) : null;
+        this.backend = size == 3 ? ConvolutionKernels.backend() : null;
     }
 
     public int inputChannels() {
@@ -58,8 +61,8 @@ public final class ConvLayer {
 
     /** {@code out = conv(x) + b} for n images. */
     public void forward(float[] theta, float[] x, int n, float[] out) {
-        if (kernel != null) {
-            kernel.forward(x, n, theta, weightOffset, theta, biasOffset, out);
+        if (backend != null) {
+            kernel().forward(x, n, theta, weightOffset, theta, biasOffset, out);
         } else {
             Parallelism.forRows(n * h * w, (share, from, to) -> VectorGemm.multiply(x, 0, cin, 1, theta,
                     weightOffset, cin, cout, out, 0, from, to, false, theta, biasOffset));
@@ -74,8 +77,8 @@ public final class ConvLayer {
      * @param gradOut {@code dL/d out}
      */
     public void backward(float[] theta, float[] grad, float[] x, float[] gradOut, int n, float[] gradIn) {
-        if (kernel != null) {
-            kernel.backward(x, gradOut, n, theta, weightOffset, grad, weightOffset, biasOffset, gradIn);
+        if (backend != null) {
+            kernel().backward(x, gradOut, n, theta, weightOffset, grad, weightOffset, biasOffset, gradIn);
             return;
         }
         int pixels = n * h * w;
@@ -96,5 +99,12 @@ public final class ConvLayer {
             Parallelism.forRows(pixels, (share, from, to) -> VectorGemm.multiply(gradOut, 0, cout, 1, transposed, 0,
                     cout, cin, gradIn, 0, from, to, false, null, 0));
         }
+    }
+
+    private ConvolutionKernel kernel() {
+        if (kernel == null) {
+            kernel = ConvolutionKernels.create(backend, h, w, cin, cout);
+        }
+        return kernel;
     }
 }

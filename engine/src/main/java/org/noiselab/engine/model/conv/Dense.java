@@ -20,6 +20,11 @@ public final class Dense {
         this.biasOffset = layout.add(name + ".bias", out);
     }
 
+    /** Index of the first bias in the parameter vector. */
+    public int biasOffset() {
+        return biasOffset;
+    }
+
     /** Uniform fan-in weights times {@code gain}, zero bias. */
     public void initialise(float[] theta, double gain, SplittableRandom rng) {
         ParameterLayout.uniform(theta, weightOffset, in * out, in, gain, rng);
