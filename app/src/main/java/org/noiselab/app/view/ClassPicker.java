@@ -4,10 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import javafx.beans.Observable;
+import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.Slider;
 
-/** A combo box over "no class" and a model's classes, kept in step with a label property (-1 = no class). */
+/**
+ * A combo box over "no class" and a model's classes, kept in step with a label property (-1 = no class), and the
+ * guidance slider that goes with it.
+ */
 final class ClassPicker {
 
     private ClassPicker() {
@@ -39,5 +44,17 @@ final class ClassPicker {
         });
         label.addListener((o, a, b) -> picker.getSelectionModel().select(b.intValue() + 1));
         return picker;
+    }
+
+    /** A guidance-weight slider from 0 to {@code max}, bound to {@code guidance}, disabled while no class is chosen. */
+    static Slider guidanceSlider(String id, double max, double width, DoubleProperty guidance, IntegerProperty label) {
+        Slider weight = new Slider(0, max, guidance.get());
+        weight.setId(id);
+        weight.setPrefWidth(width);
+        weight.setMajorTickUnit(1);
+        weight.setShowTickMarks(true);
+        weight.valueProperty().bindBidirectional(guidance);
+        weight.disableProperty().bind(label.lessThan(0));
+        return weight;
     }
 }

@@ -111,13 +111,8 @@ public final class ImagesView implements ExportableView {
             }
             return names;
         }, vm.infoProperty());
-        Slider weight = new Slider(0, ImagesViewModel.MAX_GUIDANCE, vm.guidanceProperty().get());
-        weight.setId("imageGuidance");
-        weight.setPrefWidth(170);
-        weight.setMajorTickUnit(1);
-        weight.setShowTickMarks(true);
-        weight.valueProperty().bindBidirectional(vm.guidanceProperty());
-        weight.disableProperty().bind(vm.labelProperty().lessThan(0));
+        Slider weight = ClassPicker.guidanceSlider("imageGuidance", ImagesViewModel.MAX_GUIDANCE, 170,
+                vm.guidanceProperty(), vm.labelProperty());
         Label w = new Label();
         w.textProperty().bind(Bindings.format("w = %.1f", vm.guidanceProperty()));
         Spinner<Integer> steps = new Spinner<>(1, 1000, vm.stepsProperty().get(), 10);

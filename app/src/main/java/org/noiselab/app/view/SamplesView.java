@@ -107,13 +107,8 @@ public final class SamplesView implements ExportableView {
     private HBox guidanceBar() {
         ComboBox<String> picker = ClassPicker.create("classPicker", "all (unconditional)", vm.labelProperty(),
                 () -> vm.classesProperty().get(), vm.classesProperty());
-        Slider weight = new Slider(0, SamplesViewModel.MAX_GUIDANCE, vm.guidanceProperty().get());
-        weight.setId("guidance");
-        weight.setPrefWidth(260);
-        weight.setMajorTickUnit(1);
-        weight.setShowTickMarks(true);
-        weight.valueProperty().bindBidirectional(vm.guidanceProperty());
-        weight.disableProperty().bind(vm.labelProperty().lessThan(0));
+        Slider weight = ClassPicker.guidanceSlider("guidance", SamplesViewModel.MAX_GUIDANCE, 260,
+                vm.guidanceProperty(), vm.labelProperty());
         Label value = new Label();
         value.getStyleClass().add("metric-label");
         value.textProperty().bind(Bindings.format("w = %.2f", vm.guidanceProperty()));

@@ -119,8 +119,7 @@ public final class ImagesViewModel {
     private CompletableFuture<?> comparedWith(CompletableFuture<ImageModelService.Info> loading) {
         return loading.whenComplete((i, e) -> {
             if (e != null) {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e;
+                Throwable cause = Failures.cause(e);
                 dialogs.showError("Could not open the comparison model: " + cause.getMessage(), cause);
                 return;
             }
@@ -141,8 +140,7 @@ public final class ImagesViewModel {
             busy.set(false);
             if (e != null) {
                 summary.set("");
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e;
+                Throwable cause = Failures.cause(e);
                 dialogs.showError("Could not open the image model: " + cause.getMessage(), cause);
                 return;
             }
@@ -206,8 +204,7 @@ public final class ImagesViewModel {
             }
             job.get().whenComplete((r, e) -> {
                 if (e != null) {
-                    onError.accept(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e);
+                    onError.accept(Failures.cause(e));
                 }
                 finished(onError, busy);
             });

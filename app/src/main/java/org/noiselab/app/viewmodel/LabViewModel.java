@@ -254,7 +254,7 @@ public final class LabViewModel {
         work.whenComplete((r, e) -> ui.execute(() -> {
             busy.set(false);
             if (e != null) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = Failures.cause(e);
                 dialogs.showError(failure + ": " + shortReason(cause), cause);
             }
         }));

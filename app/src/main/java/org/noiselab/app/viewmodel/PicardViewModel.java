@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -187,7 +186,7 @@ public final class PicardViewModel {
         work.whenComplete((r, e) -> {
             busy.set(false);
             if (e != null) {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = Failures.cause(e);
                 summary.set("Picard stopped");
                 if (!(cause instanceof org.noiselab.engine.sample.SamplingCancelledException)) {
                     dialogs.showError("Picard sampling failed: " + cause.getMessage(), cause);
