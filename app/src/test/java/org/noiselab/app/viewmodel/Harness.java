@@ -1,8 +1,12 @@
 package org.noiselab.app.viewmodel;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.prefs.Preferences;
 import org.noiselab.app.service.AnalysisService;
@@ -12,12 +16,19 @@ import org.noiselab.app.service.TrainingService;
 import org.noiselab.app.service.Workers;
 
 /**
- * The real services and view models wired by hand with a synchronous "UI" executor (STYLE rule 42): no display, no
- * JavaFX toolkit; properties change on the worker threads, so tests wait for conditions.
+ * The real services and view models wired by hand (STYLE rule 42): no display, no JavaFX toolkit. As in the app, one
+ * "UI" thread applies every published snapshot, so a test never sees half of one: {@link #await} tests its condition
+ * on that thread, between two updates, and {@link #onUi} reads there too.
  */
 final class Harness implements AutoCloseable {
 
-    final Executor ui = Runnable::run;
+    private static final ExecutorService UI_THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "test-ui");
+        t.setDaemon(true);
+        return t;
+    });
+
+    final Executor ui = UI_THREAD;
     final Workers workers = new Workers();
     final RecordingDialogs dialogs = new RecordingDialogs();
     final RunStore store;
@@ -35,9 +46,21 @@ final class Harness implements AutoCloseable {
         setup = new SetupViewModel(lab);
     }
 
+    /** Evaluates {@code read} on the UI thread, after any update in progress there. */
+    static <T> T onUi(java.util.function.Supplier<T> read) {
+        try {
+            return UI_THREAD.submit(read::get).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("reading on the UI thread failed", e);
+        }
+    }
+
     static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
+        while (!onUi(condition::getAsBoolean)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within 60 s");
             }
