@@ -21,6 +21,7 @@ import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ExactNoiseClassifier;
 import org.noiselab.engine.model.MlpClassifier;
 import org.noiselab.engine.model.NoiseLevelClassifier;
+import org.noiselab.engine.objective.LevelCalibration;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.SamplerSpec;
@@ -50,6 +51,8 @@ import picocli.CommandLine.Spec;
             "only, squared error only, both (the CDM paper's table 1) - and report for each: level accuracy,",
             "cross-entropy, squared eps error, MMD of DDPM samples, single-pass NLL against the exact NLL, and how",
             "monotone and how high its logit curves are far from the true level compared with the exact ones.",
+            "Each model is reported again after level calibration (one offset per level, as train does), which",
+            "shows what each loss leaves undetermined.",
             "  noiselab ablate-cdm --dataset dino --out-dir ablation"})
 final class AblateCdmCommand implements Callable<Integer> {
 
@@ -81,6 +84,10 @@ final class AblateCdmCommand implements Callable<Integer> {
             description = "Samples for MMD and draws for NLL; ten times as many for the classification figures (default: ${DEFAULT-VALUE}).")
     int eval;
 
+    @Option(names = "--calibrate-levels", paramLabel = "M", defaultValue = "64",
+            description = "Draws per level for the calibrated rows; 0 leaves them out (default: ${DEFAULT-VALUE}).")
+    int calibrateLevels;
+
     @Option(names = "--out-dir", paramLabel = "DIR", required = true,
             description = "Where the three checkpoints and ablation.md / ablation.csv go.")
     Path outDir;
@@ -97,6 +104,12 @@ final class AblateCdmCommand implements Callable<Integer> {
             throw new InvalidConfigException("--eval", eval, "must lie in 2..1000000");
         }
         ScheduleSpec scheduleSpec = ScheduleSpec.parse(schedule, 1000);
+        if (calibrateLevels < 0) {
+            throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "must be >= 0");
+        }
+        if (calibrateLevels > 0) {
+            LevelCalibration.checkDraws("--calibrate-levels", scheduleSpec.steps() + 2, calibrateLevels);
+        }
         TrainingConfig config = TrainingConfig.TOY_DEFAULT.withSteps(steps).withBatchSize(batch);
         Map<String, ObjectiveSpec.Cdm> variants = new java.util.LinkedHashMap<>();
         variants.put("ce-only", new ObjectiveSpec.Cdm(ceWeight, 0));
@@ -118,8 +131,16 @@ final class AblateCdmCommand implements Callable<Integer> {
             }
             CheckpointIO.save(CheckpointIO.of(setup, session.state(), Map.of()),
                     outDir.resolve(d.name() + "-" + v.getKey() + ".nlab"));
-            MlpClassifier classifier = MlpClassifier.of((ClassifierSpec) setup.model(), session.emaParameters());
-            rows.add(assess(v.getKey(), v.getValue(), classifier, session.schedule(), d));
+            rows.add(assess(v.getKey(), v.getValue(), emaClassifier(session), session.schedule(), d));
+            if (calibrateLevels > 0) {
+                LevelCalibration.Result r = session.calibrateLevels(calibrateLevels);
+                out.printf("level calibration (%d draws per level, %s)%n", calibrateLevels, r.describe());
+                CheckpointIO.save(CheckpointIO.of(setup, session.state(),
+                                Map.of("levelCalibrationShift", r.likelihoodShift())),
+                        outDir.resolve(d.name() + "-" + v.getKey() + "-calibrated.nlab"));
+                rows.add(assess(v.getKey() + " calibrated", v.getValue(), emaClassifier(session), session.schedule(),
+                        d));
+            }
         }
         NoiseSchedule s = NoiseSchedule.create(scheduleSpec);
         rows.add(assess("exact", null, new ExactNoiseClassifier(d, s), s, d));
@@ -130,6 +151,10 @@ final class AblateCdmCommand implements Callable<Integer> {
         out.printf("wrote %s and %s%n", outDir.resolve("ablation.md"), outDir.resolve("ablation.csv"));
         out.flush();
         return 0;
+    }
+
+    private static MlpClassifier emaClassifier(TrainingSession session) {
+        return MlpClassifier.of((ClassifierSpec) session.setup().model(), session.emaParameters());
     }
 
     private Row assess(String name, ObjectiveSpec.@Nullable Cdm objective, NoiseLevelClassifier classifier,
@@ -183,8 +208,10 @@ final class AblateCdmCommand implements Callable<Integer> {
                 + " steps of " + LogitCurves.MONOTONE_STRIDE + " levels going downhill away from the peak of log p(t'|x_t)"
                 + " (8 points x t = 200, 400, 600, 800);"
                 + " far excess: mean of model minus exact log p(t'|x_t) over |t' - t| > 300. exact: the dataset's"
-                + " true noise-level classifier (its samples are the oracle denoiser's).%n", 10 * eval, eval,
-                eval, eval));
+                + " true noise-level classifier (its samples are the oracle denoiser's)."
+                + (calibrateLevels > 0 ? " calibrated: the row above after level calibration on %d training draws"
+                + " per level (one offset per level; input gradients, so eps MSE and samples, unchanged).%n" : "%n"),
+                10 * eval, eval, eval, eval, calibrateLevels));
         return b.toString();
     }
 

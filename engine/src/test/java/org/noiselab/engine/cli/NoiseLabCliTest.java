@@ -322,21 +322,30 @@ class NoiseLabCliTest {
     void theCdmAblationTrainsThreeModelsAndWritesItsTable() throws IOException {
         Path out = dir.resolve("ablation");
         Result r = run("ablate-cdm", "--dataset", "gauss1d-two-mode", "--steps", "5", "--batch", "16", "--eval", "40",
-                "--out-dir", out.toString());
+                "--calibrate-levels", "4", "--out-dir", out.toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(out.resolve("ablation.md")).exists();
         List<String> csv = Files.readAllLines(out.resolve("ablation.csv"));
-        assertThat(csv).hasSize(5);
-        assertThat(csv.get(1)).startsWith("ce-only,");
-        assertThat(csv.get(2)).startsWith("mse-only,");
-        assertThat(csv.get(3)).startsWith("both,");
+        assertThat(csv).hasSize(8);
+        String[] names = {"ce-only", "mse-only", "both"};
+        for (int v = 0; v < 3; v++) {
+            String[] trained = csv.get(1 + 2 * v).split(",", -1);
+            String[] calibrated = csv.get(2 + 2 * v).split(",", -1);
+            assertThat(trained[0]).isEqualTo(names[v]);
+            assertThat(calibrated[0]).isEqualTo(names[v] + " calibrated");
+            // calibration moves one offset per level: the input gradient, so the eps error, stays
+            assertThat(Double.parseDouble(calibrated[5])).as(names[v])
+                    .isCloseTo(Double.parseDouble(trained[5]), within(1e-4 * Double.parseDouble(trained[5])));
+            assertThat(out.resolve("gauss1d-two-mode-" + names[v] + "-calibrated.nlab")).exists();
+        }
         // the exact classifier's row: Theorem 3.2 gives the exact NLL, its curves are monotone and are the reference
-        String[] exact = csv.get(4).split(",", -1);
+        String[] exact = csv.get(7).split(",", -1);
         assertThat(exact[0]).isEqualTo("exact");
         assertThat(Double.parseDouble(exact[7])).isCloseTo(Double.parseDouble(exact[8]), within(1e-6));
         assertThat(Double.parseDouble(exact[9])).isEqualTo(1.0);
         assertThat(Double.parseDouble(exact[10])).isEqualTo(0.0);
         assertThat(out.resolve("gauss1d-two-mode-both.nlab")).exists();
+        assertThat(run("ablate-cdm", "--calibrate-levels", "-1", "--out-dir", out.toString()).code).isEqualTo(2);
     }
 
     @Test
