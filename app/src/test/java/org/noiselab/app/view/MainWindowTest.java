@@ -80,9 +80,9 @@ class MainWindowTest {
         assertThat(robot.lookup("#play").queryAs(Button.class).getText()).contains("Pause");
         robot.clickOn("#play");
         await(() -> lab.stateProperty().get() == RunState.PAUSED);
-        int paused = lab.stepProperty().get();
+        int paused = onFx(() -> lab.stepProperty().get());
         WaitForAsyncUtils.sleep(150, TimeUnit.MILLISECONDS);
-        assertThat(lab.stepProperty().get()).isEqualTo(paused);
+        assertThat(onFx(() -> lab.stepProperty().get())).isEqualTo(paused);
 
         robot.clickOn("#reset");
         await(() -> lab.stepProperty().get() == 0);
@@ -141,9 +141,21 @@ class MainWindowTest {
                 && n.isVisible() && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
     }
 
+    /** Reads on the FX thread, between two pulses, where the view models change all together. */
+    private static <T> T onFx(java.util.concurrent.Callable<T> read) {
+        try {
+            return WaitForAsyncUtils.asyncFx(read).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("reading on the FX thread failed", e);
+        }
+    }
+
     private static void await(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
+        while (!onFx(condition::getAsBoolean)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within 60 s");
             }
