@@ -1,21 +1,16 @@
 package org.noiselab.engine.cli;
 
 import java.io.IOException;
-import org.noiselab.engine.InvalidConfigException;
-import org.noiselab.engine.image.ImageDatasets;
-import org.noiselab.engine.image.ImageSet;
-import org.noiselab.engine.image.ImageTrainingData;
-import org.noiselab.engine.train.ToyTrainingData;
-import org.noiselab.engine.train.TrainingData;
-import org.noiselab.toys.ToyDatasets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.train.TrainingControl;
+import org.noiselab.engine.train.TrainingData;
 import org.noiselab.engine.train.TrainingLoop;
 import org.noiselab.engine.train.TrainingSession;
 import org.noiselab.engine.train.TrainingSetup;
@@ -47,11 +42,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also save the replayed run.")
     Path out;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Image runs: mnist, cifar10 or png, as in train.")
-    String dataset;
-
     @Mixin
-    ImageDataOptions images;
+    RunDataOptions runData;
 
     @Option(names = "--init", paramLabel = "FILE.nlab",
             description = "Fine-tuned runs: the checkpoint the run started from.")
@@ -86,7 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         console.printf("replaying %d steps of %s on %s with %d kernel thread(s)%n", step, setup.objective().kind(),
                 setup.dataset(), Parallelism.threads());
-        TrainingData data = trainingData(setup);
+        TrainingData data = runData.of(setup);
         TrainingSession session = setup.init() == null ? TrainingSession.start(setup, data)
                 : TrainingSession.startFrom(setup, data, startingWeights(setup.init()));
         TrainingLoop.run(session, step, new TrainingControl(), List.of(new ConsoleProgress(console,
@@ -119,23 +111,6 @@ final class ReplayCommand implements Callable<Integer> {
                 : "replay DIFFERS from the recorded loss curve");
         console.flush();
         return identical ? 0 : 1;
-    }
-
-    /** The run's training data: its toy dataset, or the images the options name, which must be the ones it used. */
-    private TrainingData trainingData(TrainingSetup setup) throws IOException {
-        if (ToyDatasets.names().contains(setup.dataset())) {
-            return new ToyTrainingData(ToyDatasets.byName(setup.dataset()));
-        }
-        if (dataset == null || !ImageDatasets.isImageDataset(dataset)) {
-            throw new InvalidConfigException("--dataset", dataset, "the run trained on images '" + setup.dataset()
-                    + "': pass the --dataset, --data and --held-out it trained with");
-        }
-        ImageSet train = images.split(dataset, 0).train();
-        if (!train.name().equals(setup.dataset())) {
-            throw new InvalidConfigException("--data", images.data, "gives the images '" + train.name()
-                    + "'; the run trained on '" + setup.dataset() + "'");
-        }
-        return new ImageTrainingData(train);
     }
 
     /** The weights a fine-tuned run started from: {@code --init}'s EMA weights, checked against the record. */

@@ -43,14 +43,22 @@ public final class LevelCalibration {
      * @param crossEntropyBefore the sample's cross-entropy with the trained offsets (nats)
      * @param crossEntropyAfter  its minimum (nats)
      * @param iterations         fixed-point iterations used
+     * @param lastStep           the largest offset change of the last iteration (below {@link #TOLERANCE} when
+     *                           converged)
      */
     public record Result(double[] offsets, double likelihoodShift, double crossEntropyBefore,
-                         double crossEntropyAfter, int iterations) {
+                         double crossEntropyAfter, int iterations, double lastStep) {
+
+        /** Whether the iteration stopped because the offsets no longer moved. */
+        public boolean converged() {
+            return lastStep < TOLERANCE;
+        }
 
         /** One line for logs: iterations, cross-entropy before and after, the likelihood shift. */
         public String describe() {
-            return String.format("%d iterations: cross-entropy %.5f -> %.5f, single-pass log-density %+.4f nats",
-                    iterations, crossEntropyBefore, crossEntropyAfter, likelihoodShift);
+            return String.format("%d iterations%s: cross-entropy %.5f -> %.5f, single-pass log-density %+.4f nats",
+                    iterations, converged() ? "" : String.format(" (stopped, last step %.2g nats)", lastStep),
+                    crossEntropyBefore, crossEntropyAfter, likelihoodShift);
         }
     }
 
@@ -86,6 +94,7 @@ public final class LevelCalibration {
         double before = Double.NaN;
         double after = Double.NaN;
         int iteration = 0;
+        double largest = Double.POSITIVE_INFINITY;
         while (iteration < MAX_ITERATIONS) {
             double[] mean = new double[levels];
             double ce = meanPosteriors(logits, n, levels, perLevel, delta, mean);
@@ -94,7 +103,7 @@ public final class LevelCalibration {
             }
             after = ce;
             iteration++;
-            double largest = 0;
+            largest = 0;
             for (int s = 0; s < levels; s++) {
                 double step = Math.log(1.0 / levels / Math.max(mean[s], Double.MIN_NORMAL));
                 delta[s] += step;
@@ -108,7 +117,7 @@ public final class LevelCalibration {
         for (int s = 0; s < levels; s++) {
             delta[s] -= first;
         }
-        return new Result(delta, delta[0] - delta[levels - 1], before, after, iteration);
+        return new Result(delta, delta[0] - delta[levels - 1], before, after, iteration, largest);
     }
 
     /**

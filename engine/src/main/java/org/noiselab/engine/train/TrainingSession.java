@@ -97,13 +97,18 @@ public final class TrainingSession {
                 new ExponentialMovingAverage(setup.config().emaDecay(), model.parameters()), 0, new float[0]);
     }
 
-    /** A run resumed from saved state. */
+    /** A toy run resumed from saved state. */
     public static TrainingSession resume(TrainingSetup setup, TrainingState state) {
+        return resume(setup, toyData(setup), state);
+    }
+
+    /** A run resumed from saved state, on the data it trained on. */
+    public static TrainingSession resume(TrainingSetup setup, TrainingData data, TrainingState state) {
         TrainableModel model = Models.withParameters(setup.model(), state.parameters());
         AdamW opt = new AdamW(setup.config().optimizer(), state.firstMoment(), state.secondMoment(), state.step());
         ExponentialMovingAverage ema = new ExponentialMovingAverage(setup.config().emaDecay(), state.emaParameters(),
                 state.step());
-        return new TrainingSession(setup, toyData(setup), model, opt, ema, state.step(), state.lossHistory());
+        return new TrainingSession(setup, data, model, opt, ema, state.step(), state.lossHistory());
     }
 
     private static TrainingData toyData(TrainingSetup setup) {

@@ -121,6 +121,17 @@ class ImageCommandsTest {
                 "--held-out", "12", "--n", "5");
         assertThat(nll.code()).as(nll.err()).isZero();
         assertThat(nll.out()).contains("cdm, 5 held-out images, one forward pass").contains("bits/dim");
+
+        Path calibrated = dir.resolve("c-cal.nlab");
+        Result noImages = run("calibrate", "--checkpoint", ckpt.toString(), "--per-level", "2", "--out",
+                calibrated.toString());
+        assertThat(noImages.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
+        assertThat(noImages.err()).contains("pass the --dataset, --data and --held-out it trained with");
+        Result calibrate = run("calibrate", "--checkpoint", ckpt.toString(), "--dataset", "mnist", "--data",
+                dir.toString(), "--per-level", "2", "--out", calibrated.toString());
+        assertThat(calibrate.code()).as(calibrate.err()).isZero();
+        assertThat(calibrate.out()).contains("level calibration (2 draws per level");
+        assertThat(calibrated).exists();
     }
 
     @Test

@@ -45,6 +45,8 @@ class LevelCalibrationTest {
                 new SplittableRandom(1));
         assertThat(result.likelihoodShift()).as("the shift of f_0 - f_{T+1} was +0.5").isBetween(-0.55, -0.45);
         assertThat(result.crossEntropyAfter()).isLessThan(result.crossEntropyBefore() - 1e-4);
+        assertThat(result.converged()).as(result.describe()).isTrue();
+        assertThat(result.describe()).doesNotContain("stopped");
     }
 
     @Test
