@@ -63,6 +63,7 @@ public final class ClassifierViewModel {
         lab.modelProperty().addListener((o, a, b) -> modelChanged());
         lab.modelChoiceProperty().addListener((o, a, b) -> refreshAll());
         lab.runningProperty().addListener((o, a, b) -> refreshAll());
+        lab.setupProperty().addListener((o, a, b) -> updateNote());
         level.addListener((o, a, b) -> requestCurves());
         probe.addListener((o, a, b) -> requestCurves());
         noiseSeed.addListener((o, a, b) -> requestCurves());
@@ -144,14 +145,23 @@ public final class ClassifierViewModel {
             probeDataset = m.dataset();
             probe.set(ToyDatasets.byName(m.dataset()).sample(1, 3).pointsAsFloats());
         }
-        boolean classifier = Models.isClassifier(m.spec()) || lab.modelChoiceProperty().get() == ModelChoice.ORACLE;
-        note.set(classifier ? "" : "This run trains a denoising network (objective " + objectiveOf()
-                + "), which has no noise-level classifier: only the exact classifier is drawn. Train with objective"
-                + " cdm, or open a cdm checkpoint, to see a classification diffusion model.");
+        updateNote();
         requestCurves();
         if (!lab.runningProperty().get() || System.nanoTime() - lastMaps > MAPS_INTERVAL_NANOS) {
             requestMaps();
         }
+    }
+
+    /** Says why only the exact curves are drawn (the lab publishes the new model before the new setup). */
+    private void updateNote() {
+        ModelSnapshot m = lab.modelProperty().get();
+        if (m == null) {
+            return;
+        }
+        boolean classifier = Models.isClassifier(m.spec()) || lab.modelChoiceProperty().get() == ModelChoice.ORACLE;
+        note.set(classifier ? "" : "This run trains a denoising network (objective " + objectiveOf()
+                + "), which has no noise-level classifier: only the exact classifier is drawn. Train with objective"
+                + " cdm, or open a cdm checkpoint, to see a classification diffusion model.");
     }
 
     private String objectiveOf() {

@@ -1,12 +1,13 @@
 package org.noiselab.app.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.noiselab.app.view.FxWait.await;
+import static org.noiselab.app.view.FxWait.onFx;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.prefs.Preferences;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -36,8 +37,10 @@ import org.testfx.util.WaitForAsyncUtils;
 class MainWindowTest {
 
     @TempDir
-    static Path home;
+    static Path homes;
 
+    private Path home;
+    private Preferences prefs;
     private Injector injector;
     private LabViewModel lab;
 
@@ -48,15 +51,18 @@ class MainWindowTest {
 
     @Start
     void start(Stage stage) {
-        Preferences prefs = Preferences.userRoot().node("org/noiselab/uitest/" + Long.toHexString(System.nanoTime()));
+        String run = Long.toHexString(System.nanoTime());
+        home = homes.resolve(run);
+        prefs = Preferences.userRoot().node("org/noiselab/uitest/" + run);
         injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
         DesktopApp.open(injector, stage);
         lab = injector.getInstance(LabViewModel.class);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws java.util.prefs.BackingStoreException {
         DesktopApp.close(injector);
+        prefs.removeNode();
     }
 
     @Test
@@ -112,6 +118,7 @@ class MainWindowTest {
     void openingThePretrainedDinoSwitchesToThePlaneAndTheSliderPicksTheStep(FxRobot robot) {
         await(() -> lab.stepProperty().get() == 20_000);
         robot.clickOn("#pretrained");
+        await(() -> robot.lookup(shown("Dino (DDPM)")).tryQuery().isPresent());
         robot.clickOn(shown("Dino (DDPM)"));
         robot.clickOn("#openPretrained");
         await(() -> lab.setupProperty().get().dataset().equals("dino"));
@@ -139,27 +146,5 @@ class MainWindowTest {
         return n -> n instanceof javafx.scene.control.Labeled l && l.getText() != null
                 && text.equals(l.getText().replace("_", "")) && n.getScene() != null
                 && n.isVisible() && n.getScene().getWindow() != null && n.getScene().getWindow().isShowing();
-    }
-
-    /** Reads on the FX thread, between two pulses, where the view models change all together. */
-    private static <T> T onFx(java.util.concurrent.Callable<T> read) {
-        try {
-            return WaitForAsyncUtils.asyncFx(read).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("reading on the FX thread failed", e);
-        }
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!onFx(condition::getAsBoolean)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            WaitForAsyncUtils.sleep(10, TimeUnit.MILLISECONDS);
-        }
     }
 }

@@ -64,16 +64,11 @@ class UiResponsivenessTest {
         LabViewModel lab = injector.getInstance(LabViewModel.class);
         ScoreErrorViewModel heatmap = injector.getInstance(ScoreErrorViewModel.class);
         SetupViewModel setup = injector.getInstance(SetupViewModel.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lab.stepProperty().get() != 20_000 && System.nanoTime() < deadline) {
-            WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
-        }
+        FxWait.await(() -> lab.stepProperty().get() == 20_000);
         injector.getInstance(org.noiselab.app.service.Workers.class).warmedUp().get(60, TimeUnit.SECONDS);
         main.renderWarmedUp().get(60, TimeUnit.SECONDS);
         robot.interact(setup::apply);
-        while (lab.stepProperty().get() != 0 && System.nanoTime() < deadline) {
-            WaitForAsyncUtils.sleep(20, TimeUnit.MILLISECONDS);
-        }
+        FxWait.await(() -> lab.stepProperty().get() == 0);
         long[] maxGap = {0};
         long[] last = {0};
         java.util.List<String> longGaps = new java.util.ArrayList<>();
@@ -95,21 +90,19 @@ class UiResponsivenessTest {
             pulses.start();
             lab.play();
         });
-        while (lab.stateProperty().get() != RunState.RUNNING && System.nanoTime() < deadline) {
-            WaitForAsyncUtils.sleep(10, TimeUnit.MILLISECONDS);
-        }
+        FxWait.await(() -> lab.stateProperty().get() == RunState.RUNNING);
         long[] computeNanos = {0, 0};
-        heatmap.resultProperty().addListener((o, a, r) -> {
+        robot.interact(() -> heatmap.resultProperty().addListener((o, a, r) -> {
             computeNanos[0] += r.computeNanos();
             computeNanos[1]++;
-        });
-        long refreshesBefore = heatmap.refreshes();
-        int stepBefore = lab.stepProperty().get();
+        }));
+        long refreshesBefore = FxWait.onFx(heatmap::refreshes);
+        int stepBefore = FxWait.onFx(() -> lab.stepProperty().get());
         long t0 = System.nanoTime();
         WaitForAsyncUtils.sleep(6, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long refreshes = heatmap.refreshes() - refreshesBefore;
-        int steps = lab.stepProperty().get() - stepBefore;
+        long refreshes = FxWait.onFx(heatmap::refreshes) - refreshesBefore;
+        int steps = FxWait.onFx(() -> lab.stepProperty().get()) - stepBefore;
         robot.interact(() -> {
             lab.pause();
             pulses.stop();
@@ -119,7 +112,9 @@ class UiResponsivenessTest {
                 setup.datasetProperty().get(), seconds, refreshes / seconds,
                 computeNanos[0] / 1e6 / Math.max(1, computeNanos[1]), steps / seconds, maxGap[0] / 1e6, longGaps);
         System.out.print(report);
-        Files.writeString(Path.of("target", "ui-responsiveness.txt"), report);
+        Path target = Path.of(System.getProperty("project.build.directory", "target"));
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("ui-responsiveness.txt"), report);
         assertThat(refreshes).as("the heatmap refreshes while training").isGreaterThan((long) seconds);
         assertThat(maxGap[0] / 1e6).as("no multi-second freeze").isLessThan(2000);
     }

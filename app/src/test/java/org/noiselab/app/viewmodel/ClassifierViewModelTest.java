@@ -68,6 +68,18 @@ class ClassifierViewModelTest {
     }
 
     @Test
+    void theNoteNamesTheObjectiveOfTheRunNowOpen() {
+        vm.activeProperty().set(true);
+        await(() -> vm.noteProperty().get().contains("objective ddpm"));
+        h.setup.objectiveProperty().set("ddpm+cdl");
+        h.setup.widthProperty().set(32);
+        h.setup.apply();
+        // the lab publishes the new model before the new setup; the note must follow the setup too
+        await(() -> "ddpm+cdl".equals(h.lab.setupProperty().get().objective().kind()));
+        await(() -> vm.noteProperty().get().contains("objective ddpm+cdl"));
+    }
+
+    @Test
     void aCdmRunShowsItsOwnCurvesLikelihoodAndConfusion() throws Exception {
         h.setup.objectiveProperty().set("cdm");
         h.setup.widthProperty().set(32);
@@ -77,7 +89,8 @@ class ClassifierViewModelTest {
         await(() -> h.lab.modelProperty().get() != null && h.lab.modelProperty().get().spec() instanceof ClassifierSpec);
         vm.activeProperty().set(true);
         h.lab.step();
-        await(() -> vm.curvesProperty().get() != null && vm.curvesProperty().get().model() != null
+        await(() -> h.lab.stepProperty().get() == 1 && vm.curvesProperty().get() != null
+                && vm.curvesProperty().get().model() != null
                 && vm.mapsProperty().get() != null && vm.mapsProperty().get().confusion() != null);
         assertThat(vm.noteProperty().get()).isEmpty();
         assertThat(vm.curvesProperty().get().model()).hasSize(1002);
@@ -92,7 +105,10 @@ class ClassifierViewModelTest {
         assertThat(m.nll()).isFinite();
 
         // the oracle choice makes the "model" the exact classifier itself
-        h.lab.modelChoiceProperty().set(ModelChoice.ORACLE);
+        Harness.onUi(() -> {
+            h.lab.modelChoiceProperty().set(ModelChoice.ORACLE);
+            return null;
+        });
         await(() -> {
             LogitPicture p = vm.curvesProperty().get();
             return p.model() != null && java.util.Arrays.equals(p.model(), p.exact());

@@ -109,14 +109,20 @@ class GuidanceViewModelTest {
         samples.sampleCountProperty().set(2000);
         int[] runs = {0};
         samples.trajectoryProperty().addListener((o, a, b) -> runs[0]++);
-        samples.sample();
-        samples.sample(); // the view's "first samples" request while busy: dropped, as before guidance existed
+        Harness.onUi(() -> {
+            samples.sample();
+            samples.sample(); // the view's "first samples" request while busy: dropped, as before guidance existed
+            return null;
+        });
         await(() -> !samples.busyProperty().get() && samples.trajectoryProperty().get() != null);
         Thread.sleep(300);
         assertThat(runs[0]).isEqualTo(1);
 
-        samples.labelProperty().set(1);
-        samples.guidanceProperty().set(2); // arrives while the class change is sampling: runs once more at the end
+        Harness.onUi(() -> {
+            samples.labelProperty().set(1);
+            samples.guidanceProperty().set(2); // arrives while the class change is sampling: runs once more at the end
+            return null;
+        });
         await(() -> !samples.busyProperty().get() && samples.trajectoryProperty().get().guidance() != null
                 && samples.trajectoryProperty().get().guidance().weight() == 2);
         assertThat(samples.trajectoryProperty().get().guidance().label()).isEqualTo(1);

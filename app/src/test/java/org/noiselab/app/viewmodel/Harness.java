@@ -36,12 +36,13 @@ final class Harness implements AutoCloseable {
     final AnalysisService analysis;
     final LabViewModel lab;
     final SetupViewModel setup;
+    private final Preferences prefs;
 
     Harness(Path home) {
         store = new RunStore(home);
         training = new TrainingService(workers, ui, store);
         analysis = new AnalysisService(workers, ui);
-        Preferences prefs = Preferences.userRoot().node("org/noiselab/test/" + Long.toHexString(System.nanoTime()));
+        prefs = Preferences.userRoot().node("org/noiselab/test/" + Long.toHexString(System.nanoTime()));
         lab = new LabViewModel(training, dialogs, new RecentFiles(prefs), ui);
         setup = new SetupViewModel(lab);
     }
@@ -77,5 +78,10 @@ final class Harness implements AutoCloseable {
     public void close() {
         lab.pause();
         workers.close();
+        try {
+            prefs.removeNode();
+        } catch (java.util.prefs.BackingStoreException e) {
+            // a leftover test node is harmless
+        }
     }
 }

@@ -39,6 +39,8 @@ public final class NoiseLabCli implements Runnable {
 
     /** Runs the CLI as a program. */
     public static void main(String[] args) {
+        // what the CLI prints is read by scripts: one decimal point (and no grouping surprises) in every locale
+        java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.ROOT);
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);
     }
