@@ -107,8 +107,12 @@ public final class CheckpointIO {
         ordered.putAll(files);
         writeAtomically(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                long stamped = checkpoint.createdAt().toEpochMilli();
                 for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    // entries carry the checkpoint's own time, so the same checkpoint is the same bytes
+                    ZipEntry entry = new ZipEntry(e.getKey());
+                    entry.setTime(stamped);
+                    zip.putNextEntry(entry);
                     zip.write(e.getValue());
                     zip.closeEntry();
                 }
