@@ -17,6 +17,8 @@ import org.noiselab.app.inject.UiThread;
 import org.noiselab.engine.io.Autosave;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
+import org.noiselab.engine.objective.LevelCalibration;
+import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.train.StepReport;
 import org.noiselab.engine.train.TrainingControl;
 import org.noiselab.engine.train.TrainingListener;
@@ -179,9 +181,6 @@ public final class TrainingService {
         });
     }
 
-    /** Draws per level of the level calibration of a finished CDM (as {@code train}'s default). */
-    static final int CALIBRATION_DRAWS = 64;
-
     private void runLoop() {
         TrainingSession s = session;
         if (!wantRunning || s == null || state != RunState.PAUSED) {
@@ -230,14 +229,14 @@ public final class TrainingService {
      * there), so that its single-pass likelihood is the cross-entropy's optimum over the level offsets.
      */
     private void calibrateIfCdm(TrainingSession s) {
-        if (!(s.setup().objective() instanceof org.noiselab.engine.objective.ObjectiveSpec.Cdm)
+        if (!(s.setup().objective() instanceof ObjectiveSpec.Cdm)
                 || s.setup().model().classCount() > 0) {
             return;
         }
         message = "calibrating the noise levels...";
         publishNow();
         try {
-            var result = s.calibrateLevels(CALIBRATION_DRAWS);
+            var result = s.calibrateLevels(LevelCalibration.DEFAULT_DRAWS_PER_LEVEL);
             message = String.format("finished; level calibration moved the single-pass log-density by %+.4f nats",
                     result.likelihoodShift());
         } catch (RuntimeException e) {

@@ -84,7 +84,7 @@ final class AblateCdmCommand implements Callable<Integer> {
             description = "Samples for MMD and draws for NLL; ten times as many for the classification figures (default: ${DEFAULT-VALUE}).")
     int eval;
 
-    @Option(names = "--calibrate-levels", paramLabel = "M", defaultValue = "64",
+    @Option(names = "--calibrate-levels", paramLabel = "M", defaultValue = "" + LevelCalibration.DEFAULT_DRAWS_PER_LEVEL,
             description = "Draws per level for the calibrated rows; 0 leaves them out (default: ${DEFAULT-VALUE}).")
     int calibrateLevels;
 
@@ -104,12 +104,7 @@ final class AblateCdmCommand implements Callable<Integer> {
             throw new InvalidConfigException("--eval", eval, "must lie in 2..1000000");
         }
         ScheduleSpec scheduleSpec = ScheduleSpec.parse(schedule, 1000);
-        if (calibrateLevels < 0) {
-            throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "must be >= 0");
-        }
-        if (calibrateLevels > 0) {
-            LevelCalibration.checkDraws("--calibrate-levels", scheduleSpec.steps() + 2, calibrateLevels);
-        }
+        LevelCalibration.checkDrawsOrOff("--calibrate-levels", scheduleSpec.steps() + 2, calibrateLevels);
         TrainingConfig config = TrainingConfig.TOY_DEFAULT.withSteps(steps).withBatchSize(batch);
         Map<String, ObjectiveSpec.Cdm> variants = new java.util.LinkedHashMap<>();
         variants.put("ce-only", new ObjectiveSpec.Cdm(ceWeight, 0));

@@ -41,7 +41,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     RunDataOptions runData;
 
-    @Option(names = "--per-level", paramLabel = "M", defaultValue = "64",
+    @Option(names = "--per-level", paramLabel = "M", defaultValue = "" + LevelCalibration.DEFAULT_DRAWS_PER_LEVEL,
             description = "Fresh draws per noise level (default: ${DEFAULT-VALUE}).")
     int perLevel;
 

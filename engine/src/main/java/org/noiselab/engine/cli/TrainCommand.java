@@ -102,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--calibrate-levels", paramLabel = "M",
             description = "cdm: after training, fit the per-level offsets of the EMA classifier exactly on M fresh"
                     + " draws per level (the cross-entropy's optimum; it sets the single-pass likelihood), 0 = off"
-                    + " (default: 64 for an unconditional toy CDM, 0 for images and conditional models).")
+                    + " (default: " + LevelCalibration.DEFAULT_DRAWS_PER_LEVEL + " for an unconditional toy CDM, 0 for"
+                    + " images and conditional models).")
     Integer calibrateLevels;
 
     @Option(names = "--mse-weight", paramLabel = "W", defaultValue = "1.0",
@@ -287,23 +288,18 @@ final class TrainCommand implements Callable<Integer> {
         return Mmd.mmd(r.points(), evalSamples, data, evalSamples, d.dim());
     }
 
-    /** The draws per level of the level calibration: as given, or 64 for an unconditional toy CDM. */
+    /** The draws per level of the level calibration: as given, or the default for an unconditional toy CDM. */
     private int calibrationDraws(TrainingSession session) {
         boolean cdm = session.setup().objective() instanceof ObjectiveSpec.Cdm;
         if (calibrateLevels != null) {
-            if (calibrateLevels < 0) {
-                throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "must be >= 0");
-            }
+            LevelCalibration.checkDrawsOrOff("--calibrate-levels", session.schedule().steps() + 2, calibrateLevels);
             if (calibrateLevels > 0 && !cdm) {
                 throw new InvalidConfigException("--calibrate-levels", calibrateLevels, "applies to --objective cdm");
-            }
-            if (calibrateLevels > 0) {
-                LevelCalibration.checkDraws("--calibrate-levels", session.schedule().steps() + 2, calibrateLevels);
             }
             return calibrateLevels;
         }
         boolean toy = !(session.data() instanceof ImageTrainingData);
-        return cdm && toy && session.setup().model().classCount() == 0 ? 64 : 0;
+        return cdm && toy && session.setup().model().classCount() == 0 ? LevelCalibration.DEFAULT_DRAWS_PER_LEVEL : 0;
     }
 
     private void writeGrid(TrainingSession session, PrintWriter outw) throws IOException {

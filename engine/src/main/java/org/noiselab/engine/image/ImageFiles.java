@@ -6,12 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.noiselab.engine.io.AtomicFiles;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.noiselab.engine.io.FileFormatException;
 
-/** File plumbing shared by the readers and writers: transparent gunzip, bounded reads, atomic writes. */
+/** File plumbing shared by the readers: transparent gunzip, bounded reads (writers use {@code AtomicFiles}). */
 final class ImageFiles {
 
     private static final int BUFFER = 1 << 16;
@@ -75,10 +74,5 @@ final class ImageFiles {
 
     private static FileFormatException corruptGzip(Path file, IOException e) {
         return new FileFormatException(nameOf(file) + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
-    }
-
-    /** {@link AtomicFiles#write}: a crash leaves the old file or the complete new one. */
-    static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
-        AtomicFiles.write(file, content);
     }
 }

@@ -8,6 +8,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.noiselab.engine.io.AtomicFiles;
 
 /**
  * Renders images on the model's scale as a grid, for instance samples for {@code sample --out grid.png}. Values map
@@ -88,7 +89,7 @@ public final class ImageGrid {
 
     /** Writes an image as a PNG, atomically, creating missing parent directories. */
     public static void writePng(BufferedImage image, Path out) throws IOException {
-        ImageFiles.writeAtomically(out, stream -> {
+        AtomicFiles.write(out, stream -> {
             // an in-memory cache rather than ImageIO.write's default temporary file (or a global setUseCache)
             ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
             try (ImageOutputStream ios = new MemoryCacheImageOutputStream(stream)) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.FileFormatException;
 
 /**
@@ -85,7 +86,7 @@ public final class MnistIdx {
                     + (set.labelled() ? set.classCount() + " classes do not fit in a byte" : "it is unlabelled"));
         }
         float[] pixels = set.pixelArray();
-        ImageFiles.writeAtomically(images, out -> writeIdx(out, gzip, IMAGE_MAGIC,
+        AtomicFiles.write(images, out -> writeIdx(out, gzip, IMAGE_MAGIC,
                 new int[] {set.count(), set.height(), set.width()}, data -> {
                     for (float v : pixels) {
                         data.write(PixelScale.toByte(v));
@@ -93,7 +94,7 @@ public final class MnistIdx {
                 }));
         int[] lab = set.labelArray();
         if (labels != null && lab != null) {
-            ImageFiles.writeAtomically(labels, out -> writeIdx(out, gzip, LABEL_MAGIC, new int[] {set.count()},
+            AtomicFiles.write(labels, out -> writeIdx(out, gzip, LABEL_MAGIC, new int[] {set.count()},
                     data -> {
                         for (int l : lab) {
                             data.write(l);

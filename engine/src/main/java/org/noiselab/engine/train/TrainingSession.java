@@ -2,9 +2,9 @@ package org.noiselab.engine.train;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.Models;
-import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.objective.DiffusionLoss;
