@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param accuracy          the model's level accuracy (NaN without a classifier)
  * @param exactAccuracy     the exact classifier's level accuracy (the best possible)
  * @param nll               the model's single-pass NLL of data draws (NaN without a classifier)
+ * @param floorNll          the estimator's floor: the same single pass with the exact classifier on the same draws
  * @param exactNll          the exact NLL of the same draws
  * @param step              training step of the model
  */
 public record ClassifierMaps(int dim, double[] bounds, int nx, int ny, double @Nullable [] modelLogDensity,
                              double[] exactLogDensity, int bins, double @Nullable [] confusion, double accuracy,
-                             double exactAccuracy, double nll, double exactNll, int step) {
+                             double exactAccuracy, double nll, double floorNll, double exactNll,
+                             int step) {
 }

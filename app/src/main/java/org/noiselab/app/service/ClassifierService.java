@@ -91,6 +91,7 @@ public final class ClassifierService {
         float[] data = d.sample(DRAWS, 2).pointsAsFloats();
         double exactNll = -mean(d.mixture().logDensity(toDouble(data), DRAWS));
         double nll = model == null ? Double.NaN : -mean(CdmLikelihood.logDensity(model, data, null, DRAWS));
+        double floor = -mean(CdmLikelihood.logDensity(truth, data, null, DRAWS));
         double[] confusion = null;
         if (e != null) {
             confusion = new double[BINS * BINS];
@@ -99,7 +100,7 @@ public final class ClassifierService {
             }
         }
         return new ClassifierMaps(d.dim(), v, nx, ny, modelLog, exactLog, BINS, confusion,
-                e == null ? Double.NaN : e.accuracy(), best.accuracy(), nll, exactNll, m.step());
+                e == null ? Double.NaN : e.accuracy(), best.accuracy(), nll, floor, exactNll, m.step());
     }
 
     private @Nullable NoiseLevelClassifier classifier(ModelSnapshot m, ModelChoice choice) {

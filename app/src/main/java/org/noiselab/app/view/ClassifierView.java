@@ -213,7 +213,8 @@ public final class ClassifierView implements ExportableView {
             return;
         }
         double[] b = m.bounds();
-        String nll = m.modelLogDensity() == null ? "" : String.format("NLL %.3f, ", m.nll());
+        String nll = m.modelLogDensity() == null ? "" : String.format("NLL %.3f, floor %.3f (exact classifier), ",
+                m.nll(), m.floorNll());
         if (m.dim() == 1) {
             double[] xs = axis(b[0], b[1], m.nx());
             List<PlotLayer> log = new ArrayList<>();

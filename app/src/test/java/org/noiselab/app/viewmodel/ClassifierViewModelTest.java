@@ -52,6 +52,8 @@ class ClassifierViewModelTest {
         assertThat(m.confusion()).isNull();
         assertThat(m.exactAccuracy()).isBetween(0.001, 0.5);
         assertThat(m.exactNll()).isBetween(1.9, 2.3);
+        // the floor of the single pass, the exact classifier on the same draws, is exact (Theorem 3.2)
+        assertThat(m.floorNll()).isCloseTo(m.exactNll(), org.assertj.core.api.Assertions.within(1e-4));
 
         // the exact classifier peaks near the true level of a point noised there
         vm.levelProperty().set(700);

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.image.ImageTrainingData;
 import org.noiselab.engine.likelihood.CdmLikelihood;
+import org.noiselab.engine.likelihood.FlooredNll;
 import org.noiselab.engine.likelihood.GaussianReference;
 import org.noiselab.engine.likelihood.ItdEstimator;
 import org.noiselab.engine.likelihood.LogSnrProposal;
+import org.noiselab.engine.model.Denoiser;
+import org.noiselab.engine.model.ExactNoiseClassifier;
+import org.noiselab.engine.model.NoiseLevelClassifier;
+import org.noiselab.engine.model.OracleDenoiser;
 import org.noiselab.toys.ToyDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +30,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimate the model's negative log-likelihood (nats) of N fresh data draws and print it beside",
             "the exact NLL of the same points under the true distribution.",
-            "  itd: the information-theoretic diffusion estimator (Kong et al. 2023) with importance-sampled log-SNR.",
+            "  itd: the information-theoretic diffusion estimator (Kong et al. 2023) with importance-sampled log-SNR;",
+            "       on images as the CDL reference computes it, on toys with a pointwise Gaussian control variate.",
+            "  Beside the model's estimate it prints the estimator's floor: the same estimator with the exact",
+            "  denoiser (or classifier) on the same points and draws, so 'floor - exact' is the estimator's bias",
+            "  and 'model - floor' the network's share of the gap (images have no exact denoiser, so no floor).",
             "  cdm: a classification diffusion model's exact likelihood in one forward pass (Yadin et al. 2024,",
             "       Theorem 3.2); needs a checkpoint trained with --objective cdm (or --model oracle).",
             "  noiselab nll --checkpoint g.nlab --method itd --n 1000"})
@@ -46,6 +56,22 @@ final class NllCommand implements Callable<Integer> {
             description = "Integration points per data point (default: ${DEFAULT-VALUE}).")
     int points;
 
+    @Option(names = "--clip", paramLabel = "C",
+            description = {"itd: truncation of the log-SNR proposal in units of its scale, log-SNR in loc +- C scale",
+                "(default: " + LogSnrProposal.EVALUATION_CLIP + " for toys, chosen by measurement so the exact "
+                    + "denoiser's estimate is within 0.05 nats of the exact NLL on every toy; "
+                    + LogSnrProposal.DEFAULT_CLIP + " for images, the CDL reference's value: pixels are discrete, "
+                    + "so the upper cut is part of the measure)."})
+    @Nullable Double clip;
+
+    @Option(names = "--plain",
+            description = {"itd on toys: the estimator as the CDL reference computes it (h_G and mmse_G). By default",
+                "the reference Gaussian is a pointwise control variate (-log N(x) plus the integral of the model's",
+                "squared error minus the Gaussian's on the same draws) and half the log-SNR draws are uniform over",
+                "the range (defensive importance sampling): the same expectation, far less noise.",
+                "With --clip 3 this is the CDL reference's estimator exactly."})
+    boolean plain;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of data and integration draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -65,49 +91,70 @@ final class NllCommand implements Callable<Integer> {
         if (n < 1 || n > 10_000_000 || points < 1 || points > 1_000_000) {
             throw new InvalidConfigException("--n/--points", n + "/" + points, "need 1 <= n <= 1e7, 1 <= points <= 1e6");
         }
+        if (clip != null && !(clip > 0 && clip <= LogSnrProposal.MAX_CLIP)) {
+            throw new InvalidConfigException("--clip", clip, "must lie in (0, " + (int) LogSnrProposal.MAX_CLIP + "]");
+        }
         if (m.image() != null) {
             return imageNll(m);
         }
         ToyDataset d = m.dataset();
         float[] x = d.sample(n, seed).pointsAsFloats();
-        double[] nll;
-        String how;
-        if ("cdm".equals(method)) {
-            double[] logP = CdmLikelihood.logDensity(m.requireClassifier("--method cdm"), x, null, n);
-            nll = new double[n];
-            for (int i = 0; i < n; i++) {
-                nll[i] = -logP[i];
-            }
-            how = String.format("cdm, %d draws, one forward pass", n);
-        } else {
-            double[] variances = d.mixture().overallVariance();
-            ItdEstimator itd = new ItdEstimator(m.denoiser(), new GaussianReference(variances),
-                    LogSnrProposal.forVariances(variances));
-            nll = itd.negativeLogLikelihood(x, n, points, new SplittableRandom(seed + 1));
-            how = String.format("itd, %d points x %d draws", n, points);
-        }
-        double mean = 0;
-        double exact = 0;
+        double[] exact = new double[n];
         double[] point = new double[d.dim()];
         for (int i = 0; i < n; i++) {
-            mean += nll[i];
             for (int j = 0; j < d.dim(); j++) {
                 point[j] = x[i * d.dim() + j];
             }
-            exact -= d.mixture().logDensity(point);
+            exact[i] = -d.mixture().logDensity(point);
         }
-        mean /= n;
-        exact /= n;
-        double var = 0;
-        for (double v : nll) {
-            var += (v - mean) * (v - mean);
+        FlooredNll r;
+        String how;
+        String floorHow;
+        if ("cdm".equals(method)) {
+            NoiseLevelClassifier model = m.requireClassifier("--method cdm");
+            r = FlooredNll.of(negated(CdmLikelihood.logDensity(model, x, null, n)),
+                    negated(CdmLikelihood.logDensity(new ExactNoiseClassifier(d, m.schedule()), x, null, n)), exact);
+            how = String.format("cdm, %d draws, one forward pass", n);
+            floorHow = "the exact classifier in one pass";
+        } else {
+            double[] variances = d.mixture().overallVariance();
+            LogSnrProposal proposal = LogSnrProposal.forVariances(variances,
+                    clip == null ? LogSnrProposal.EVALUATION_CLIP : clip)
+                    .withUniformShare(plain ? 0 : LogSnrProposal.EVALUATION_UNIFORM_SHARE);
+            double[] mean = d.mixture().overallMean();
+            r = FlooredNll.of(itd(m.denoiser(), variances, mean, proposal, x),
+                    itd(new OracleDenoiser(d), variances, mean, proposal, x), exact);
+            how = String.format("itd%s, %d points x %d draws, clip %s: log-SNR in [%.1f, %.1f]%s",
+                    plain ? " (plain)" : "", n, points, trim(proposal.clip()), proposal.min(), proposal.max(),
+                    plain ? "" : ", half the draws uniform");
+            floorHow = "itd with the exact denoiser on the same draws";
         }
-        double stderr = Math.sqrt(var / Math.max(1, n - 1) / n);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("model NLL (%s): %.4f +- %.4f nats%n", how, mean, stderr);
-        out.printf("exact NLL of the same points: %.4f nats%n", exact);
-        out.printf("difference: %+.4f nats%n", mean - exact);
+        out.printf("model NLL (%s): %.4f +- %.4f nats%n", how, r.model(), r.modelStderr());
+        out.printf("estimator floor (%s): %.4f +- %.4f nats%n", floorHow, r.floor(), r.floorStderr());
+        out.printf("exact NLL of the same points: %.4f nats%n", r.exact());
+        out.printf("difference: %+.4f nats = model - floor %+.4f +- %.4f (the network) + floor - exact %+.4f "
+                + "(the estimator)%n", r.gap(), r.excess(), r.excessStderr(), r.estimatorBias());
         return 0;
+    }
+
+    private double[] itd(Denoiser denoiser, double[] variances, double[] mean, LogSnrProposal proposal, float[] x) {
+        ItdEstimator itd = new ItdEstimator(denoiser, new GaussianReference(variances), proposal);
+        SplittableRandom draws = new SplittableRandom(seed + 1);
+        return plain ? itd.negativeLogLikelihood(x, n, points, draws)
+                : itd.negativeLogLikelihoodAgainstGaussian(x, n, points, draws, mean);
+    }
+
+    private static double[] negated(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = -v[i];
+        }
+        return out;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /**
@@ -137,10 +184,11 @@ final class NllCommand implements Callable<Integer> {
             how = String.format("cdm, %d held-out images, one forward pass", count);
         } else {
             double[] variances = new ImageTrainingData(split.train()).variances();
-            ItdEstimator itd = new ItdEstimator(m.denoiser(), new GaussianReference(variances),
-                    LogSnrProposal.forVariances(variances));
+            LogSnrProposal proposal = LogSnrProposal.forVariances(variances,
+                    clip == null ? LogSnrProposal.DEFAULT_CLIP : clip);
+            ItdEstimator itd = new ItdEstimator(m.denoiser(), new GaussianReference(variances), proposal);
             nll = itd.negativeLogLikelihood(x, count, points, new SplittableRandom(seed + 1));
-            how = String.format("itd, %d held-out images x %d points", count, points);
+            how = String.format("itd, %d held-out images x %d points, clip %s", count, points, trim(proposal.clip()));
         }
         double[] bits = new double[count];
         double mean = 0;
@@ -154,6 +202,7 @@ final class NllCommand implements Callable<Integer> {
         }
         double stderr = Math.sqrt(var / Math.max(1, count - 1) / count);
         spec.commandLine().getOut().printf("model NLL (%s): %.4f +- %.4f bits/dim%n", how, mean, stderr);
+        spec.commandLine().getOut().println("estimator floor: none (images have no exact denoiser)");
         return 0;
     }
 }

@@ -32,6 +32,8 @@ public final class ItdTerms {
     private double[] weight = new double[0];
     private double[] mmse = new double[0];
     private double[] rescale = new double[0];
+    private double[] alphaBar = new double[0];
+    private double[] clean = new double[0];
 
     public ItdTerms(GaussianReference reference, LogSnrProposal proposal) {
         this.reference = reference;
@@ -50,6 +52,12 @@ public final class ItdTerms {
         this.points = points;
         this.rows = groups * points;
         ensure(rows * dim, rows);
+        if (clean.length < groups * dim) {
+            clean = new double[groups * dim];
+        }
+        for (int i = 0; i < groups * dim; i++) {
+            clean[i] = x[i];
+        }
         for (int g = 0; g < groups; g++) {
             for (int k = 0; k < points; k++) {
                 int row = g * points + k;
@@ -63,6 +71,7 @@ public final class ItdTerms {
                     z[row * dim + j] = (float) (sa * x[g * dim + j] + sn * e);
                 }
                 weight[row] = proposal.weight(lambda);
+                alphaBar[row] = a;
                 mmse[row] = reference.mmse(lambda);
                 if (Double.isNaN(zeta[g])) {
                     query[row] = (float) lambda;
@@ -119,6 +128,54 @@ public final class ItdTerms {
         return nll;
     }
 
+    /**
+     * Per-group {@code -log p(x)} with the reference Gaussian as a pointwise control variate (clean density only):
+     * <pre>
+     *   -log p(x) ~= -log N(x; m, diag v) + 1/2 mean_k w(l_k) (||eps_k - eps_hat(z_k, l_k)||^2 - ||eps_k - eps_G(z_k, l_k)||^2),
+     *   eps_G(z, l)_j = sqrt(1 - a) (z_j - sqrt(a) m_j) / (a v_j + 1 - a),   a = sigmoid(l),
+     * </pre>
+     * the ITD identity applied to the model minus the Gaussian {@code N(m, diag v)} at the same point, whose own
+     * integral is done exactly ({@code -log N(x)}). With untruncated log-SNR its expectation equals {@link #evaluate}'s;
+     * the two squared errors share {@code eps_k}, so at high SNR, where both approach {@code ||eps_k||^2}, their noise
+     * cancels instead of being multiplied by the proposal's largest weights. The truncation leaves out only the
+     * model's difference from the Gaussian.
+     *
+     * @param mean the reference's per-dimension mean {@code m}
+     */
+    public double[] evaluateAgainstPointwiseGaussian(float[] out, double[] mean) {
+        double[] v = reference.variances();
+        double[] nll = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            double logN = 0;
+            for (int j = 0; j < dim; j++) {
+                double dx = clean[g * dim + j] - mean[j];
+                logN += 0.5 * (Math.log(2 * Math.PI * v[j]) + dx * dx / v[j]);
+            }
+            double sum = 0;
+            for (int k = 0; k < points; k++) {
+                int row = g * points + k;
+                if (rescale[row] != 1) {
+                    throw new IllegalStateException("the pointwise reference applies to the clean density only");
+                }
+                double a = alphaBar[row];
+                double sa = Math.sqrt(a);
+                double sn = Math.sqrt(1 - a);
+                double diff = 0;
+                for (int j = 0; j < dim; j++) {
+                    double e = eps[row * dim + j];
+                    double zj = sa * clean[g * dim + j] + sn * e;
+                    double gauss = sn * (zj - sa * mean[j]) / (a * v[j] + 1 - a);
+                    double model = out[row * dim + j] - e;
+                    double base = gauss - e;
+                    diff += model * model - base * base;
+                }
+                sum += weight[row] * diff;
+            }
+            nll[g] = logN + 0.5 * sum / points;
+        }
+        return nll;
+    }
+
     private void ensure(int values, int count) {
         if (z.length < values) {
             z = new float[values];
@@ -129,6 +186,7 @@ public final class ItdTerms {
             weight = new double[count];
             mmse = new double[count];
             rescale = new double[count];
+            alphaBar = new double[count];
         }
     }
 }

@@ -7,16 +7,26 @@ import org.noiselab.engine.schedule.NoiseSchedule;
 
 /**
  * Parallel sampling by Picard iteration (ParaDiGMS, Shih et al. 2023). The sequential sampler's K steps
- * {@code x_{j+1} = x_j + d(x_j, t_j) + xi_j} (deterministic drift {@code d}, pre-drawn noise {@code xi_j}) are solved
- * as a fixed point over all K + 1 states at once:
+ * {@code x_{j+1} = x_j + d(x_j, t_j) + xi_j} (deterministic drift {@code d(x, t) = mu(x, t) - x}, pre-drawn noise
+ * {@code xi_j}) are solved as a fixed point over all K + 1 states at once. All states start at {@code x_T}; one
+ * iteration (a sweep) evaluates the model once, batched, on the window's slots {@code [b, e)} of the current
+ * trajectory {@code x^old}, and replaces
  * <pre>
- *   x_{b+k+1} <- x_b + sum_{j=b}^{b+k} (d(x_j, t_j) + xi_j)       for the slots of the window [b, e),
+ *   x_{j+1} <- x_b + sum_{i=b}^{j} (d(x^old_i, t_i) + xi_i)       for j in [b, e).
  * </pre>
- * with one batched model call per iteration. Slot j counts as converged when {@code ||dx_j||^2 / D <= tau^2
- * sigma_j^2} (sigma_j^2 the noise variance of the step leaving slot j; infinite for the last); the window then slides
- * past the converged prefix, always by at least one slot, so the run needs at most K iterations and ends exactly at
- * the sequential result (the noise is drawn from the same seeded stream, in the same order, as
- * {@link DdpmSampler}). Every iteration is published: the final slot (for MMD per iteration) and, for a few tracked
+ * Every drift of a sweep reads the trajectory as it was before the sweep, the states the model was evaluated on
+ * (never a state the same sweep has already replaced), so iterate k is the Picard map applied k times.
+ *
+ * <p>Tolerance rule, after each sweep: the new state of slot {@code j + 1} has converged for one sample when
+ * {@code ||x_{j+1} - x^old_{j+1}||^2 / D <= tau^2 sigma_{j+1}^2} (the squared tolerance times the posterior variance
+ * {@code beta~} of the DDPM step leaving slot {@code j + 1}, the mean over the D dimensions of the squared change);
+ * the final slot K never converges by this test. The batch is judged jointly: a slot has converged only when it has
+ * for every sample. With {@code s} the first slot of the window whose new state has not converged, the window start
+ * advances past it, {@code b <- b + s + 1} (past the whole window when every slot has converged): at least one slot,
+ * so a run needs at most K iterations and ends exactly at the sequential result, because slot {@code b + 1} is
+ * computed from the final {@code x_b}. The window end follows, {@code e <- min(b + W, K)}, and slots it newly exposes
+ * start at the state of the old window end. The noise is drawn from the same seeded stream, in the same order, as
+ * {@link DdpmSampler}. Every iteration is published: the final slot (for MMD per iteration) and, for a few tracked
  * samples, every slot (the trajectories the app draws).
  */
 public final class PicardSampler {
@@ -110,8 +120,7 @@ public final class PicardSampler {
                     double change = 0;
                     for (int c = 0; c < dim; c++) {
                         int i = sample * dim + c;
-                        double xi = x[j][i];
-                        double drift = steps.drift(j, xi, eps[s * size + i]);
+                        double drift = steps.drift(j, input[s * size + i], eps[s * size + i]);
                         running[i] += drift + (noise[j] == null ? 0 : noise[j][i]);
                         double d = running[i] - next[i];
                         change += d * d;

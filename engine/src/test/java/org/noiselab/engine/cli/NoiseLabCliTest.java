@@ -245,6 +245,13 @@ class NoiseLabCliTest {
         double model = Double.parseDouble(r.out.replaceAll("(?s).*?: (\\S+) \\+- .*", "$1"));
         double exact = Double.parseDouble(r.out.replaceAll("(?s).*exact NLL of the same points:\\s+(\\S+) nats.*", "$1"));
         assertThat(Math.abs(model - exact)).isLessThan(0.15);
+        // the oracle is its own floor: the same estimator on the same draws gives the same figure
+        double floor = Double.parseDouble(r.out.replaceAll(
+                "(?s).*estimator floor \\(itd with the exact denoiser on the same draws\\): (\\S+) \\+- .*", "$1"));
+        assertThat(floor).isEqualTo(model);
+        assertThat(r.out).contains("clip 6: log-SNR in [-21.3, 14.7]").contains("(the estimator)");
+        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--clip", "0").code).isEqualTo(2);
+        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--clip", "NaN").code).isEqualTo(2);
         assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "magic").code).isEqualTo(2);
         Result cdm = run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm", "--n", "300");
         assertThat(cdm.code).as(cdm.err).isZero();
