@@ -8,8 +8,15 @@ public class InvalidConfigException extends IllegalArgumentException {
     private final String field;
 
     public InvalidConfigException(String field, Object value, String requirement) {
-        super(field + " = " + value + ": " + requirement);
+        super(field + " = " + readable(value) + ": " + requirement);
         this.field = field;
+    }
+
+    /** A value as it can be read in one line: at most 80 characters, control characters shown as '?'. */
+    static String readable(Object value) {
+        String s = String.valueOf(value);
+        String cut = s.length() > 80 ? s.substring(0, 77) + "... (" + s.length() + " characters)" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The offending field. */

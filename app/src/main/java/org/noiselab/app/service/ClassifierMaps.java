@@ -23,6 +23,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record ClassifierMaps(int dim, double[] bounds, int nx, int ny, double @Nullable [] modelLogDensity,
                              double[] exactLogDensity, int bins, double @Nullable [] confusion, double accuracy,
-                             double exactAccuracy, double nll, double floorNll, double exactNll,
-                             int step) {
+                             double exactAccuracy, double nll, double floorNll,
+                             double exactNll, int step) {
 }

@@ -43,6 +43,8 @@ public final class ClassifierService {
     private final DenoiserCache models = new DenoiserCache();
     private final Map<String, ExactNoiseClassifier> exact = new HashMap<>();
     private final Map<String, ClassifierEvaluation> exactEvaluations = new HashMap<>();
+    /** The single-pass floor (the exact classifier on the fixed data draws), per dataset and schedule. */
+    private final Map<String, Double> floors = new HashMap<>();
     private final LatestRequest curves = new LatestRequest();
     private final LatestRequest maps = new LatestRequest();
 
@@ -91,7 +93,7 @@ public final class ClassifierService {
         float[] data = d.sample(DRAWS, 2).pointsAsFloats();
         double exactNll = -mean(d.mixture().logDensity(toDouble(data), DRAWS));
         double nll = model == null ? Double.NaN : -mean(CdmLikelihood.logDensity(model, data, null, DRAWS));
-        double floor = -mean(CdmLikelihood.logDensity(truth, data, null, DRAWS));
+        double floor = floors.computeIfAbsent(key, k -> -mean(CdmLikelihood.logDensity(truth, data, null, DRAWS)));
         double[] confusion = null;
         if (e != null) {
             confusion = new double[BINS * BINS];

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.objective.LevelCalibration;
@@ -50,6 +51,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         Checkpoint c = CheckpointIO.load(checkpoint);
         if (!(c.setup().objective() instanceof ObjectiveSpec.Cdm)) {
             throw new InvalidConfigException("--checkpoint", checkpoint, "was trained with "

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.CsvPoints;
 import org.noiselab.engine.metric.ClassifierEvaluation;
 import org.noiselab.engine.model.ExactNoiseClassifier;
@@ -48,6 +49,7 @@ final class ConfusionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         ModelSource.Resolved m = source.resolve();
         NoiseLevelClassifier model = m.requireClassifier("confusion");
         if (n < 1 || n > 10_000_000) {

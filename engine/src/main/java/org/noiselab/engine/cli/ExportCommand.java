@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.io.ModelTensors;
@@ -40,6 +41,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         Checkpoint c = CheckpointIO.load(checkpoint);
         float[] params = switch (weights) {
             case "ema" -> c.state().emaParameters();

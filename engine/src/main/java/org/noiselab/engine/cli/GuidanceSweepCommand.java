@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.metric.ClassSampleStats;
 import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.model.Denoiser;
@@ -57,6 +58,7 @@ final class GuidanceSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         ModelSource.Resolved m = source.resolve();
         ToyDataset d = m.dataset();
         Denoiser model = m.denoiser();

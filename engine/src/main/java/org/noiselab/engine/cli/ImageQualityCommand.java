@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.image.ImageGrid;
 import org.noiselab.engine.image.ImageShape;
 import org.noiselab.engine.image.ImageSet;
@@ -79,6 +80,7 @@ final class ImageQualityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(csv);
         ModelSource.Resolved m = source.resolve();
         ImageShape u = m.image();
         if (u == null) {

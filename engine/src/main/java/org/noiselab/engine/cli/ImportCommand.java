@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
+import org.noiselab.engine.io.BoundedRead;
 import org.noiselab.engine.io.CheckpointIO;
+import org.noiselab.engine.io.FiniteTensors;
 import org.noiselab.engine.io.FileFormatException;
 import org.noiselab.engine.io.ModelTensors;
 import org.noiselab.engine.io.Safetensors;
@@ -69,13 +72,13 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.size(file) > MAX_BYTES) {
-            throw new FileFormatException(file.getFileName() + ": larger than " + MAX_BYTES + " bytes");
-        }
+        AtomicFiles.checkTargets(out);
+        byte[] bytes = BoundedRead.readAll(file, MAX_BYTES);
         int dim = ToyDatasets.byName(dataset).dim();
         MlpSpec model = MlpSpec.defaults(dim).withWidth(width).withDepth(depth).withActivation(activation)
                 .withClassCount(classes);
-        Safetensors.Contents contents = Safetensors.read(Files.readAllBytes(file), file.getFileName().toString());
+        Safetensors.Contents contents = Safetensors.read(bytes, file.getFileName().toString());
+        FiniteTensors.requireUsableWeights(contents.tensors(), file.getFileName().toString());
         float[] params = ModelTensors.fromTensors(model, contents.tensors(), "", file.getFileName().toString());
         if (contents.tensors().size() != ModelTensors.toTensors(model, params, "").size()) {
             throw new InvalidConfigException("--safetensors", file, "holds " + contents.tensors().size()

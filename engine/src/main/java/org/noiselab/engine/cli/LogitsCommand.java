@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.CsvPoints;
 import org.noiselab.engine.metric.LogitCurves;
 import org.noiselab.engine.model.ExactNoiseClassifier;
@@ -57,6 +58,7 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         ModelSource.Resolved m = source.resolve();
         NoiseLevelClassifier model = m.requireClassifier("logits");
         NoiseLevelClassifier exact = new ExactNoiseClassifier(m.dataset(), m.schedule());

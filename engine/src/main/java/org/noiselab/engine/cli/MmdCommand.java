@@ -35,16 +35,21 @@ final class MmdCommand implements Callable<Integer> {
     @Option(names = "--bandwidth", paramLabel = "BW", defaultValue = "0.03", description = "Kernel variance (default: ${DEFAULT-VALUE}).")
     double bandwidth;
 
+    /** The most sample rows: the estimator is quadratic (50,000 rows take about a minute on 2 cores). */
+    static final int MAX_ROWS = 50_000;
+
     @Override
     public Integer call() throws IOException {
+        Mmd.checkBandwidth(bandwidth);
         ToyDataset d = ToyDatasets.byName(dataset);
         CsvPoints.Table t = CsvPoints.read(samples);
         if (t.dim() != d.dim()) {
             throw new InvalidConfigException("--samples", samples, "has " + t.dim() + " columns; " + d.name()
                     + " is " + d.dim() + "D");
         }
-        if (t.rows() < 2) {
-            throw new InvalidConfigException("--samples", samples, "needs at least 2 points, has " + t.rows());
+        if (t.rows() < 2 || t.rows() > MAX_ROWS) {
+            throw new InvalidConfigException("--samples", samples, "needs 2 to " + MAX_ROWS + " points (the MMD costs"
+                    + " the square of the count), has " + t.rows());
         }
         float[] data = d.sample(t.rows(), seed).pointsAsFloats();
         double mmd = Mmd.mmd(t.values(), t.rows(), data, t.rows(), d.dim(), bandwidth);

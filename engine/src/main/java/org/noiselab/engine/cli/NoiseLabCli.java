@@ -52,13 +52,20 @@ public final class NoiseLabCli implements Runnable {
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("noiselab: error: " + ex.getMessage());
             CommandLine sub = ex.getCommandLine();
-            err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for usage.");
+            // one line, as for every other rejection; the usage hint folded in
+            err.println("noiselab: error: " + oneLine(ex.getMessage()) + " (see '"
+                    + sub.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, err));
         return cli.execute(args);
+    }
+
+    /** A message on one line, at most 300 characters. */
+    static String oneLine(String message) {
+        String s = String.valueOf(message).replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+        return s.length() > 300 ? s.substring(0, 297) + "..." : s;
     }
 
     private static int handle(Exception ex, PrintWriter err) {
@@ -66,7 +73,7 @@ public final class NoiseLabCli implements Runnable {
             ex.printStackTrace(err);
         }
         if (ex instanceof TrainingDivergedException) {
-            err.println("noiselab: " + ex.getMessage());
+            err.println("noiselab: " + oneLine(ex.getMessage()));
             return EXIT_DIVERGED;
         }
         if (ex instanceof NoSuchFileException e) {
@@ -78,12 +85,12 @@ public final class NoiseLabCli implements Runnable {
             return EXIT_BAD_INPUT;
         }
         if (ex instanceof org.noiselab.engine.kernel.ConvolutionKernels.BackendUnavailableException) {
-            err.println("noiselab: error: " + ex.getMessage());
+            err.println("noiselab: error: " + oneLine(ex.getMessage()));
             return EXIT_BAD_INPUT;
         }
         if (ex instanceof FileFormatException || ex instanceof IllegalArgumentException
                 || ex instanceof IOException || ex instanceof SamplingCancelledException) {
-            err.println("noiselab: error: " + ex.getMessage());
+            err.println("noiselab: error: " + oneLine(ex.getMessage()));
             return EXIT_BAD_INPUT;
         }
         err.println("noiselab: internal error: " + ex + " (set NOISELAB_DEBUG=1 for details)");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.metric.Mmd;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.sample.DiffusionProblem;
@@ -78,8 +79,19 @@ final class PicardCommand implements Callable<Integer> {
     @Option(names = "--track", paramLabel = "M", defaultValue = "5", description = "Samples tracked for --trajectories (default: ${DEFAULT-VALUE}).")
     int track;
 
+    /** The most samples, as for {@code sample}. */
+    static final int MAX_SAMPLES = 10_000_000;
+    /** The most values Picard's trajectory may hold (2 GB of floats). */
+    static final long MAX_STATE_VALUES = 1L << 29;
+
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out, trajectories, grid);
+        Mmd.checkBandwidth(bandwidth);
+        if (n < 2 || n > MAX_SAMPLES || (trajectories != null && (track < 0 || track > n))) {
+            throw new InvalidConfigException("--n/--track", n + "/" + track, "need 2 <= n <= " + MAX_SAMPLES
+                    + " and 0 <= track <= n");
+        }
         ModelSource.Resolved m = source.resolve();
         int k = steps != null ? steps : m.schedule().steps();
         PicardSpec.Drift d = switch (drift) {
@@ -96,6 +108,10 @@ final class PicardCommand implements Callable<Integer> {
         }
         Denoiser denoiser = guidance.denoiser(m.denoiser());
         int dim = denoiser.dim();
+        if ((long) (k + 1) * n * dim > MAX_STATE_VALUES) {
+            throw new InvalidConfigException("--n", n, "Picard keeps " + (k + 1) + " states of " + dim
+                    + " values per sample: at most " + MAX_STATE_VALUES / ((long) (k + 1) * dim) + " samples fit");
+        }
         if (grid != null && m.image() == null) {
             throw new InvalidConfigException("--grid", grid, "needs an image model");
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.image.ImageGrid;
 import org.noiselab.engine.image.ImageShape;
 import org.noiselab.engine.io.CsvPoints;
@@ -68,10 +69,11 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         ModelSource.Resolved m = source.resolve();
         SamplerSpec s = samplerSpec(m.schedule().steps());
         SampleResult r = Samplers.create(s).sample(new DiffusionProblem(guidance.denoiser(m.denoiser()), m.schedule()),
-                guidance.request(n, seed));
+                guidance.request(n, seed)).requireFinite();
         boolean png = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
         if (png) {
             ImageShape image = m.image();

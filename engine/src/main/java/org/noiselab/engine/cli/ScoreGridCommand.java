@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.metric.RegionError;
 import org.noiselab.engine.metric.ScoreErrorGrid;
 import org.noiselab.engine.model.OracleDenoiser;
@@ -65,6 +66,7 @@ final class ScoreGridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         ModelSource.Resolved m = source.resolve();
         int dim = m.denoiser().dim();
         if (nx < 2 || nx > 100_000) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.metric.ImageClassifier;
 import org.noiselab.engine.metric.ImageClassifierTraining;
@@ -50,6 +51,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out);
         if (steps < 1 || batch < 1 || batch > 4096) {
             throw new InvalidConfigException("--steps/--batch", steps + "/" + batch, "need steps >= 1, batch 1..4096");
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.metric.Mmd;
@@ -189,6 +190,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AtomicFiles.checkTargets(out, grid);
         ImageSet images = ImageDatasets.isImageDataset(dataset) ? this.images.split(dataset, 0).train() : null;
         Checkpoint source = init == null ? null : initialCheckpoint();
         TrainingSetup setup = images == null ? setup() : imageSetup(images);

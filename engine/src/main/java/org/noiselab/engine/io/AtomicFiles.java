@@ -25,11 +25,21 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code content} to {@code file} atomically, creating its directory if needed. */
+    /** What to write as UTF-8 text. */
+    @FunctionalInterface
+    public interface TextContent {
+        void writeTo(java.io.BufferedWriter out) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to {@code file} atomically. The file's folder must exist (nothing is created unasked),
+     * and an existing target must be a regular file that its owner may write: a directory, device, pipe or FIFO, or
+     * a read-only file, is never replaced. A failure (a full disk, say) names the file and leaves the old one.
+     */
     public static void write(Path file, Content content) throws IOException {
+        checkTarget(file);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Files.createDirectories(dir);
         // not Files.createTempFile: its owner-only permissions would carry over to the target
         Path tmp = dir.resolve(temporaryPrefix(target) + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
@@ -46,8 +56,68 @@ public final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             forceDirectory(dir);
+        } catch (IOException e) {
+            throw new IOException(file + ": not written (" + e.getMessage() + ")", e);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** {@link #write} for UTF-8 text. */
+    public static void writeText(Path file, TextContent content) throws IOException {
+        write(file, out -> {
+            java.io.BufferedWriter w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            content.writeTo(w);
+            w.flush();
+        });
+    }
+
+    /** {@link #write} that first creates the file's folder: for the lab's own folders (autosave, kept runs). */
+    public static void writeCreatingFolder(Path file, Content content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        write(file, content);
+    }
+
+    /**
+     * Refuses, before any work starts, an output that {@link #write} would refuse: a missing folder, or an existing
+     * target that is not a regular file the owner may write.
+     */
+    public static void checkTargets(Path... files) throws IOException {
+        for (Path f : files) {
+            if (f != null) {
+                checkTarget(f);
+            }
+        }
+    }
+
+    /** {@link #checkTargets} for one file. */
+    public static void checkTarget(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException(file + ": its folder " + dir + " does not exist");
+        }
+        requireReplaceable(file, target);
+    }
+
+    private static void requireReplaceable(Path file, Path target) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isRegularFile(target)) {
+            throw new IOException(file + ": exists and is not a regular file (a directory, device or pipe); "
+                    + "it is not replaced");
+        }
+        boolean writable;
+        try {
+            writable = Files.getPosixFilePermissions(target).contains(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } catch (UnsupportedOperationException e) {
+            writable = Files.isWritable(target);
+        }
+        if (!writable) {
+            throw new IOException(file + ": is read-only; it is not replaced");
         }
     }
 

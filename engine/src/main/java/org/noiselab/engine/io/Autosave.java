@@ -40,6 +40,7 @@ public final class Autosave implements TrainingListener {
 
     private void save(TrainingSession session) {
         try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
             CheckpointIO.save(CheckpointIO.of(session.setup(), session.state(), Map.of()), file);
             lastSaved = session.step();
         } catch (IOException e) {

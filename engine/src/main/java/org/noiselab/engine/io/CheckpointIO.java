@@ -59,6 +59,9 @@ public final class CheckpointIO {
     /** Largest manifest accepted. */
     public static final long MAX_MANIFEST_BYTES = 1L << 20;
 
+    /** The largest checkpoint file read: its four entries at their largest, compressed or not. */
+    public static final long MAX_CHECKPOINT_BYTES = 4 * MAX_ENTRY_BYTES + MAX_MANIFEST_BYTES + (1L << 20);
+
     static final String MANIFEST = "manifest.json";
     static final String WEIGHTS = "weights.safetensors";
     static final String EMA = "ema.safetensors";
@@ -136,10 +139,13 @@ public final class CheckpointIO {
     /** Reads and validates a manifest JSON file (a checkpoint's sidecar). */
     public static RunManifest readManifest(Path file) throws IOException {
         String source = file.getFileName().toString();
-        if (Files.size(file) > MAX_MANIFEST_BYTES) {
-            throw new CheckpointFormatException(source + ": larger than " + MAX_MANIFEST_BYTES + " bytes");
+        byte[] bytes;
+        try {
+            bytes = BoundedRead.readAll(file, MAX_MANIFEST_BYTES);
+        } catch (FileFormatException e) {
+            throw new CheckpointFormatException(e.getMessage());
         }
-        JsonFields root = manifestFields(Files.readAllBytes(file), source);
+        JsonFields root = manifestFields(bytes, source);
         TrainingSetup setup = ManifestCodec.readSetup(root);
         int threads = root.has("kernelThreads") ? root.integer("kernelThreads") : 0;
         return new RunManifest(setup, root.integer("step"), root.text("lossHistorySha256"), threads);
@@ -224,8 +230,10 @@ public final class CheckpointIO {
     public static Checkpoint load(Path file) throws IOException {
         String source = file.getFileName().toString();
         Map<String, byte[]> entries;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = BoundedRead.open(file, MAX_CHECKPOINT_BYTES)) {
             entries = readEntries(in, source);
+        } catch (FileFormatException e) {
+            throw e instanceof CheckpointFormatException c ? c : new CheckpointFormatException(e.getMessage());
         }
         return decode(entries, source);
     }
@@ -366,6 +374,11 @@ public final class CheckpointIO {
             files.put(name, Safetensors.read(entries.get(name), source + "/" + name).tensors());
         }
         verifyChecksums(root.raw("tensors"), files, where);
+        FiniteTensors.requireUsableWeights(files.get(WEIGHTS), source + "/" + WEIGHTS);
+        FiniteTensors.requireUsableWeights(files.get(EMA), source + "/" + EMA);
+        FiniteTensors.requireFinite(java.util.Map.of("adam.m", files.get(TRAINING).getOrDefault("adam.m",
+                Tensor.vector(new float[0])), "adam.v", files.get(TRAINING).getOrDefault("adam.v",
+                Tensor.vector(new float[0]))), source + "/" + TRAINING);
         float[] params = ModelTensors.fromTensors(setup.model(), files.get(WEIGHTS), "", source + "/" + WEIGHTS);
         float[] ema = ModelTensors.fromTensors(setup.model(), files.get(EMA), "", source + "/" + EMA);
         Map<String, Tensor> training = files.get(TRAINING);

@@ -47,7 +47,7 @@ public final class CsvPoints {
     /** Writes points with a header. */
     public static void write(Path file, List<String> columns, float[] points, int n) throws IOException {
         int dim = columns.size();
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(file, w -> {
             w.write(String.join(",", columns));
             w.newLine();
             StringBuilder line = new StringBuilder();
@@ -62,7 +62,7 @@ public final class CsvPoints {
                 w.write(line.toString());
                 w.newLine();
             }
-        }
+        });
     }
 
     /** Shortest round-tripping text of a float. */
@@ -73,10 +73,8 @@ public final class CsvPoints {
     /** Reads a points file; every row must have as many finite numbers as the header has columns. */
     public static Table read(Path file) throws IOException {
         String name = file.getFileName().toString();
-        if (Files.size(file) > MAX_BYTES) {
-            throw new FileFormatException(name + ": larger than " + MAX_BYTES + " bytes");
-        }
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(BoundedRead.open(file, MAX_BYTES),
+                StandardCharsets.UTF_8))) {
             String header = r.readLine();
             if (header == null || header.isBlank()) {
                 throw new FileFormatException(name + ": empty file (expected a header line)");

@@ -46,6 +46,10 @@ public record FlooredNll(double model, double modelStderr, double floor, double 
         }
         double[] excess = new double[n];
         for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(model[i])) {
+                throw new IllegalArgumentException("the model's likelihood estimate of point " + i + " is " + model[i]
+                        + ": its output is not finite");
+            }
             excess[i] = model[i] - floor[i];
         }
         return new FlooredNll(mean(model), stderr(model), mean(floor), stderr(floor), mean(exact), stderr(excess));

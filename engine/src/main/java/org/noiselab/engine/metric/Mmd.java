@@ -25,6 +25,25 @@ public final class Mmd {
     private Mmd() {
     }
 
+    /** A statistic over non-finite points would read as a number: refuse them, naming the first. */
+    private static void requireFinite(float[] v, int count, int dim, String what) {
+        for (int i = 0; i < count; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("MMD of non-finite " + what + ": point " + i / dim + " holds "
+                        + v[i] + " (the model or sampler diverged)");
+            }
+        }
+    }
+
+    /** Refuses a kernel variance that is not a positive, finite number of sensible size. */
+    public static double checkBandwidth(double bandwidth) {
+        if (!(bandwidth > 0 && bandwidth <= 1e6)) {
+            throw new org.noiselab.engine.InvalidConfigException("--bandwidth", bandwidth,
+                    "must be a positive kernel variance, at most 1e6");
+        }
+        return bandwidth;
+    }
+
     /** MMD between two point sets of the same dimension, with the default bandwidth. */
     public static double mmd(float[] x, int nx, float[] y, int ny, int dim) {
         return mmd(x, nx, y, ny, dim, DEFAULT_BANDWIDTH);
@@ -35,6 +54,8 @@ public final class Mmd {
         if (nx < 2 || ny < 2) {
             throw new InvalidConfigException("n", Math.min(nx, ny), "MMD needs at least 2 points per set");
         }
+        requireFinite(x, nx * dim, dim, "samples");
+        requireFinite(y, ny * dim, dim, "reference points");
         if (!(bandwidth > 0)) {
             throw new InvalidConfigException("bandwidth", bandwidth, "must be positive");
         }

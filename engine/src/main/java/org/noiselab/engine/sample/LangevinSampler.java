@@ -8,8 +8,9 @@ import org.noiselab.engine.schedule.NoiseSchedule;
  * <pre>
  *   x <- x + e s_t(x) + sqrt(2 e) z,   s_t = -eps_hat / sqrt(1 - abar_t),   e = 2 (r ||z|| / ||s_t||)^2,
  * </pre>
- * where the step size {@code e} comes from the signal-to-noise ratio {@code r} of the update (Song et al. 2021,
- * Algorithm 5, with per-sample norms averaged over the batch): it adapts to the local width of the marginal, which a
+ * where the step size {@code e} comes from the signal-to-noise ratio {@code r} of the update (the corrector of Song
+ * et al. 2021, Algorithm 4, with per-sample norms averaged over the batch; their VP corrector's extra factor
+ * {@code alpha_i = 1 - beta_i} is left out): it adapts to the local width of the marginal, which a
  * fixed {@code e ~ (1 - abar_t)} does not once data variance dominates. A final Tweedie step {@code x0_hat = (x -
  * sqrt(1 - abar) eps_hat) / sqrt(abar)} at the last level removes the residual noise. Model calls: {@code K M + 1}.
  */

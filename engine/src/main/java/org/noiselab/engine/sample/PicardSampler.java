@@ -15,16 +15,17 @@ import org.noiselab.engine.schedule.NoiseSchedule;
  *   x_{j+1} <- x_b + sum_{i=b}^{j} (d(x^old_i, t_i) + xi_i)       for j in [b, e).
  * </pre>
  * Every drift of a sweep reads the trajectory as it was before the sweep, the states the model was evaluated on
- * (never a state the same sweep has already replaced), so iterate k is the Picard map applied k times.
+ * (never a state the same sweep has already replaced): with a window over all K steps, iterate k is the Picard map
+ * applied k times.
  *
  * <p>Tolerance rule, after each sweep: the new state of slot {@code j + 1} has converged for one sample when
  * {@code ||x_{j+1} - x^old_{j+1}||^2 / D <= tau^2 sigma_{j+1}^2} (the squared tolerance times the posterior variance
  * {@code beta~} of the DDPM step leaving slot {@code j + 1}, the mean over the D dimensions of the squared change);
  * the final slot K never converges by this test. The batch is judged jointly: a slot has converged only when it has
- * for every sample. With {@code s} the first slot of the window whose new state has not converged, the window start
- * advances past it, {@code b <- b + s + 1} (past the whole window when every slot has converged): at least one slot,
- * so a run needs at most K iterations and ends exactly at the sequential result, because slot {@code b + 1} is
- * computed from the final {@code x_b}. The window end follows, {@code e <- min(b + W, K)}, and slots it newly exposes
+ * for every sample. With {@code s} the first slot of the window whose new state has not converged, the window starts
+ * at that state next, {@code b <- b + s + 1}: it is final, being computed from converged predecessors (past the whole
+ * window when every slot has converged). That is at least one slot, so a run needs at most K iterations and ends
+ * exactly at the sequential result, because slot {@code b + 1} is computed from the final {@code x_b}. The window end follows, {@code e <- min(b + W, K)}, and slots it newly exposes
  * start at the state of the old window end. The noise is drawn from the same seeded stream, in the same order, as
  * {@link DdpmSampler}. Every iteration is published: the final slot (for MMD per iteration) and, for a few tracked
  * samples, every slot (the trajectories the app draws).

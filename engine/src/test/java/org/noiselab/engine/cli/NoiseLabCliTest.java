@@ -251,6 +251,12 @@ class NoiseLabCliTest {
         assertThat(floor).isEqualTo(model);
         assertThat(r.out).contains("clip 6: log-SNR in [-21.3, 14.7]").contains("(the estimator)");
         assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--clip", "0").code).isEqualTo(2);
+        assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm", "--clip", "4").code)
+                .isEqualTo(2);
+        Result skipped = run("nll", "--model", "oracle", "--dataset", "gauss1d-two-mode", "--n", "50", "--points",
+                "20", "--no-floor");
+        assertThat(skipped.code).as(skipped.err).isZero();
+        assertThat(skipped.out).contains("estimator floor: not measured (--no-floor)");
         assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--clip", "NaN").code).isEqualTo(2);
         assertThat(run("nll", "--model", "oracle", "--dataset", "dino", "--method", "magic").code).isEqualTo(2);
         Result cdm = run("nll", "--model", "oracle", "--dataset", "dino", "--method", "cdm", "--n", "300");

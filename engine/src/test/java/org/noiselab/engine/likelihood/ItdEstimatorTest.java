@@ -174,6 +174,7 @@ class ItdEstimatorTest {
         double[] mean = {0.3, -0.2};
         LogSnrProposal proposal = LogSnrProposal.forVariances(v, 5);
         LogSnrProposal defensive = proposal.withUniformShare(0.5);
+        double loc = -(Math.log(v[0]) + Math.log(v[1])) / 2; // the reference's centre, -mean(log v)
         Denoiser[] models = {new OracleDenoiser(dino),
             MlpDenoiser.initialise(MlpSpec.defaults(2).withWidth(16).withDepth(2), 4)};
         int n = 5;
@@ -189,9 +190,9 @@ class ItdEstimatorTest {
             SplittableRandom[] streams = {new SplittableRandom(3), new SplittableRandom(3), new SplittableRandom(3)};
             for (int i = 0; i < n; i++) {
                 double[] xi = {x[2 * i], x[2 * i + 1]};
-                plain[0][i] = plainItd(f, xi, v, null, Double.NaN, proposal.loc(), 3, 5, 0, draws, streams[0]);
-                plain[1][i] = plainItd(f, xi, v, mean, Double.NaN, proposal.loc(), 3, 5, 0.5, draws, streams[1]);
-                plain[2][i] = plainItd(f, xi, v, null, 0.7, proposal.loc(), 3, 5, 0, draws, streams[2]);
+                plain[0][i] = plainItd(f, xi, v, null, Double.NaN, loc, 3, 5, 0, draws, streams[0]);
+                plain[1][i] = plainItd(f, xi, v, mean, Double.NaN, loc, 3, 5, 0.5, draws, streams[1]);
+                plain[2][i] = plainItd(f, xi, v, null, 0.7, loc, 3, 5, 0, draws, streams[2]);
             }
             for (int form = 0; form < 3; form++) {
                 for (int i = 0; i < n; i++) {

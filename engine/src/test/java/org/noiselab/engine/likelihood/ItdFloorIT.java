@@ -14,8 +14,8 @@ import org.noiselab.toys.ToyDatasets;
 /**
  * The ITD estimator's floor on every toy at the settings {@code noiselab nll} uses by default (1000 points, 1000 draws
  * each, {@link LogSnrProposal#forEvaluation}, the pointwise Gaussian control variate): the exact denoiser's
- * estimate is within {@link #BOUND} nats of the exact NLL. CDL's training clip 3 is shown to fail the bound on the dino,
- * so the check can fail. Long (the 13-class Datasaurus mixture has 1846 components), hence an IT.
+ * estimate is within {@link #BOUND} nats of the exact NLL. CDL's training proposal (clip 3, the logistic alone, here
+ * with the same control variate) is shown to fail the bound on the dino, so the check can fail. Long (the 13-class Datasaurus mixture has 1846 components), hence an IT.
  */
 class ItdFloorIT {
 

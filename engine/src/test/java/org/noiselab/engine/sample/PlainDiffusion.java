@@ -8,9 +8,11 @@ import org.noiselab.toys.GaussianMixture;
 
 /**
  * Plain re-implementations of every sampler, written from the papers for the step-by-step tests: double precision,
- * scalar loops, and nothing shared with the engine but the model under test (called through {@link Eps}). The schedule,
- * the respacing, the noise stream and every update are recomputed here, so a sampler whose path is wrong cannot agree
- * with these by construction.
+ * scalar loops, and no engine code but the model under test (called through {@link Eps}). The schedule, the respacing,
+ * the noise stream and every update are recomputed here, so a sampler whose path is wrong cannot agree with these by
+ * construction. Conventions are the engine's documented ones (the Karras grid between the schedule's extreme sigmas,
+ * the batch-averaged Langevin step size); the exact denoiser is the toy's closed form from the toy-datasets module,
+ * which the engine's oracle also calls (in float).
  */
 final class PlainDiffusion {
 
@@ -222,7 +224,7 @@ final class PlainDiffusion {
 
     /**
      * Annealed Langevin dynamics (Song and Ermon 2019, Algorithm 1) with the step size from the signal-to-noise ratio
-     * (Song et al. 2021, Algorithm 5, norms averaged over the batch): the states after each level but the last, then
+     * (Song et al. 2021, Algorithm 4, norms averaged over the batch): the states after each level but the last, then
      * after the final Tweedie step.
      */
     static List<double[]> langevin(Eps f, double[] abar, int k, int perLevel, double snr, int n, int dim, long seed) {
