@@ -58,6 +58,11 @@ class ImageGridTest {
     @Test
     void writesAReadablePngAtomically() throws IOException {
         Path out = dir.resolve("sub/grid.png");
+        // no folder is created unasked: the write is refused and leaves nothing
+        assertThatThrownBy(() -> ImageGrid.writePng(FOUR, 1, 4, 1, 1, 1, 2, 3, 2, out))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not exist");
+        assertThat(out.getParent()).doesNotExist();
+        Files.createDirectory(out.getParent());
         ImageGrid.writePng(FOUR, 1, 4, 1, 1, 1, 2, 3, 2, out);
         BufferedImage back = ImageIO.read(out.toFile());
         assertThat(back.getWidth()).isEqualTo(8);
