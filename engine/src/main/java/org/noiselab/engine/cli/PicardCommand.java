@@ -18,6 +18,7 @@ import org.noiselab.engine.sample.PicardIteration;
 import org.noiselab.engine.sample.PicardSampler;
 import org.noiselab.engine.sample.PicardSpec;
 import org.noiselab.engine.sample.SampleResult;
+import org.noiselab.engine.sample.SamplingRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,8 +80,6 @@ final class PicardCommand implements Callable<Integer> {
     @Option(names = "--track", paramLabel = "M", defaultValue = "5", description = "Samples tracked for --trajectories (default: ${DEFAULT-VALUE}).")
     int track;
 
-    /** The most samples, as for {@code sample}. */
-    static final int MAX_SAMPLES = 10_000_000;
     /** The most values Picard's trajectory may hold (2 GB of floats). */
     static final long MAX_STATE_VALUES = 1L << 29;
 
@@ -88,9 +87,9 @@ final class PicardCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AtomicFiles.checkTargets(out, trajectories, grid);
         Mmd.checkBandwidth(bandwidth);
-        if (n < 2 || n > MAX_SAMPLES || (trajectories != null && (track < 0 || track > n))) {
-            throw new InvalidConfigException("--n/--track", n + "/" + track, "need 2 <= n <= " + MAX_SAMPLES
-                    + " and 0 <= track <= n");
+        if (n < 2 || n > SamplingRequest.MAX_SAMPLES || (trajectories != null && (track < 0 || track > n))) {
+            throw new InvalidConfigException("--n/--track", n + "/" + track, "need 2 <= n <= "
+                    + SamplingRequest.MAX_SAMPLES + " and 0 <= track <= n");
         }
         ModelSource.Resolved m = source.resolve();
         int k = steps != null ? steps : m.schedule().steps();
@@ -103,9 +102,6 @@ final class PicardCommand implements Callable<Integer> {
             throw new InvalidConfigException("--steps", k, "cannot exceed the model's " + m.schedule().steps() + " steps");
         }
         PicardSpec picard = new PicardSpec(k, window >= k ? 0 : window, tolerance, d);
-        if (n < 2 || (trajectories != null && (track < 0 || track > n))) {
-            throw new InvalidConfigException("--n/--track", n + "/" + track, "need n >= 2 and 0 <= track <= n");
-        }
         Denoiser denoiser = guidance.denoiser(m.denoiser());
         int dim = denoiser.dim();
         if ((long) (k + 1) * n * dim > MAX_STATE_VALUES) {

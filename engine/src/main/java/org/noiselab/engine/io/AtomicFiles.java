@@ -73,12 +73,6 @@ public final class AtomicFiles {
         });
     }
 
-    /** {@link #write} that first creates the file's folder: for the lab's own folders (autosave, kept runs). */
-    public static void writeCreatingFolder(Path file, Content content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        write(file, content);
-    }
-
     /**
      * Refuses, before any work starts, an output that {@link #write} would refuse: a missing folder, or an existing
      * target that is not a regular file the owner may write.

@@ -376,14 +376,13 @@ public final class CheckpointIO {
         verifyChecksums(root.raw("tensors"), files, where);
         FiniteTensors.requireUsableWeights(files.get(WEIGHTS), source + "/" + WEIGHTS);
         FiniteTensors.requireUsableWeights(files.get(EMA), source + "/" + EMA);
-        FiniteTensors.requireFinite(java.util.Map.of("adam.m", files.get(TRAINING).getOrDefault("adam.m",
-                Tensor.vector(new float[0])), "adam.v", files.get(TRAINING).getOrDefault("adam.v",
-                Tensor.vector(new float[0]))), source + "/" + TRAINING);
         float[] params = ModelTensors.fromTensors(setup.model(), files.get(WEIGHTS), "", source + "/" + WEIGHTS);
         float[] ema = ModelTensors.fromTensors(setup.model(), files.get(EMA), "", source + "/" + EMA);
         Map<String, Tensor> training = files.get(TRAINING);
         float[] m1 = vector(training, "adam.m", params.length, source + "/" + TRAINING);
         float[] m2 = vector(training, "adam.v", params.length, source + "/" + TRAINING);
+        FiniteTensors.requireFinite("adam.m", m1, source + "/" + TRAINING);
+        FiniteTensors.requireFinite("adam.v", m2, source + "/" + TRAINING);
         float[] losses = vector(training, "loss_history", step, source + "/" + TRAINING);
         if (root.has("lossHistorySha256") && !sha256(Tensor.vector(losses)).equals(root.text("lossHistorySha256"))) {
             throw root.fail("lossHistorySha256", "does not match the stored loss history");
@@ -444,7 +443,8 @@ public final class CheckpointIO {
         }
     }
 
-    private static String printable(String s) {
+    /** A name as it can be shown: at most 80 characters, only printable ASCII. */
+    static String printable(String s) {
         String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }

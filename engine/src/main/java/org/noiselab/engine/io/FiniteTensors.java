@@ -20,31 +20,25 @@ public final class FiniteTensors {
 
     /** Refuses a weight that is not finite or exceeds {@link #MAX_ABS_WEIGHT}. */
     public static void requireUsableWeights(Map<String, Tensor> tensors, String source) {
-        check(tensors, MAX_ABS_WEIGHT, source);
-    }
-
-    /** Refuses a value that is not finite (optimiser moments). */
-    public static void requireFinite(Map<String, Tensor> tensors, String source) {
-        check(tensors, Double.POSITIVE_INFINITY, source);
-    }
-
-    private static void check(Map<String, Tensor> tensors, double maxAbs, String source) {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            float[] data = e.getValue().data();
-            for (int i = 0; i < data.length; i++) {
-                float v = data[i];
-                if (!Float.isFinite(v) || Math.abs(v) > maxAbs) {
-                    String what = Float.isNaN(v) ? "NaN" : Float.isInfinite(v) ? (v > 0 ? "+Infinity" : "-Infinity")
-                            : v + " (beyond +-" + maxAbs + ")";
-                    throw new CheckpointFormatException(source + ": tensor '" + printable(e.getKey()) + "' holds "
-                            + what + " at index " + i + "; a usable model's numbers are finite");
-                }
-            }
+            check(e.getKey(), e.getValue().data(), MAX_ABS_WEIGHT, source);
         }
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    /** Refuses a value that is not finite (an optimiser moment). */
+    public static void requireFinite(String name, float[] data, String source) {
+        check(name, data, Double.POSITIVE_INFINITY, source);
+    }
+
+    private static void check(String name, float[] data, double maxAbs, String source) {
+        for (int i = 0; i < data.length; i++) {
+            float v = data[i];
+            if (!Float.isFinite(v) || Math.abs(v) > maxAbs) {
+                String what = Float.isNaN(v) ? "NaN" : Float.isInfinite(v) ? (v > 0 ? "+Infinity" : "-Infinity")
+                        : v + " (beyond +-" + maxAbs + ")";
+                throw new CheckpointFormatException(source + ": tensor '" + CheckpointIO.printable(name) + "' holds "
+                        + what + " at index " + i + "; a usable model's numbers are finite");
+            }
+        }
     }
 }

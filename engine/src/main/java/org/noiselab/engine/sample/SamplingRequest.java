@@ -12,9 +12,12 @@ import org.noiselab.engine.InvalidConfigException;
  */
 public record SamplingRequest(int n, long seed, int @Nullable [] labels) {
 
+    /** The most samples one request may ask for. */
+    public static final int MAX_SAMPLES = 10_000_000;
+
     public SamplingRequest {
-        if (n < 1 || n > 10_000_000) {
-            throw new InvalidConfigException("n", n, "must lie in 1..10000000");
+        if (n < 1 || n > MAX_SAMPLES) {
+            throw new InvalidConfigException("n", n, "must lie in 1.." + MAX_SAMPLES);
         }
         if (labels != null && labels.length != n) {
             throw new InvalidConfigException("labels", labels.length, "need one label per sample (" + n + ")");
