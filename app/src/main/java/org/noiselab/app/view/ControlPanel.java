@@ -121,6 +121,8 @@ public final class ControlPanel {
                 SettingItem.of("Training", "Warm-up", "Steps of linear warm-up", Integer.class, setup.warmupProperty()),
                 SettingItem.of("Training", "EMA decay", "Decay of the averaged sampling weights", Double.class,
                         setup.emaDecayProperty()),
+                SettingItem.of("Training", "Gradient clip", "AdamW's global gradient-norm clip; 0 = off", Double.class,
+                        setup.clipNormProperty()),
                 SettingItem.of("Training", "Seed", "Master seed of the run", Long.class, setup.seedProperty()),
                 SettingItem.of("Model", "Width", "Hidden units per layer", Integer.class, setup.widthProperty()),
                 SettingItem.of("Model", "Depth", "Hidden layers", Integer.class, setup.depthProperty()),

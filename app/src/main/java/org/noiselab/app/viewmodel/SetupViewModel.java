@@ -55,6 +55,7 @@ public final class SetupViewModel {
     private final ObjectProperty<Activation> activation = new SimpleObjectProperty<>(this, "activation",
             Activation.SILU);
     private final DoubleProperty emaDecay = new SimpleDoubleProperty(this, "emaDecay", 0.999);
+    private final DoubleProperty clipNorm = new SimpleDoubleProperty(this, "clipNorm", AdamWSpec.DEFAULT.clipNorm());
     private final LongProperty seed = new SimpleLongProperty(this, "seed", 0);
     private final StringProperty schedule = new SimpleStringProperty(this, "schedule", "linear");
     private final IntegerProperty timesteps = new SimpleIntegerProperty(this, "timesteps", 1000);
@@ -66,13 +67,22 @@ public final class SetupViewModel {
     private final ReadOnlyStringWrapper validation = new ReadOnlyStringWrapper(this, "validation", "");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(this, "valid", true);
 
+    /** The engine's field names as the settings sheet labels them, so that a message names what the user sees. */
+    private static final java.util.Map<String, String> LABEL_OF_FIELD = java.util.Map.ofEntries(
+            java.util.Map.entry("steps", "Steps"), java.util.Map.entry("batch", "Batch"),
+            java.util.Map.entry("learningRate", "Learning rate"), java.util.Map.entry("warmupSteps", "Warm-up"),
+            java.util.Map.entry("emaDecay", "EMA decay"), java.util.Map.entry("clipNorm", "Gradient clip"),
+            java.util.Map.entry("labelDropout", "p uncond"), java.util.Map.entry("width", "Width"),
+            java.util.Map.entry("depth", "Depth"), java.util.Map.entry("timesteps", "Steps T"),
+            java.util.Map.entry("ce-weight", "CE weight"), java.util.Map.entry("conditional", "Conditional"));
+
     private final LabViewModel lab;
 
     @Inject
     public SetupViewModel(LabViewModel lab) {
         this.lab = lab;
         Observable[] all = {dataset, objective, steps, batch, learningRate, warmup, width, depth, activation, emaDecay,
-            seed, schedule, timesteps, ceWeight, conditional, labelDropout};
+            clipNorm, seed, schedule, timesteps, ceWeight, conditional, labelDropout};
         for (Observable o : all) {
             o.addListener(x -> validate());
         }
@@ -136,6 +146,11 @@ public final class SetupViewModel {
         return emaDecay;
     }
 
+    /** AdamW's global gradient-norm clip; 0 turns clipping off. */
+    public DoubleProperty clipNormProperty() {
+        return clipNorm;
+    }
+
     public LongProperty seedProperty() {
         return seed;
     }
@@ -197,8 +212,8 @@ public final class SetupViewModel {
                     + " datasaurus)");
         }
         TrainingConfig config = new TrainingConfig(steps.get(), batch.get(),
-                new LearningRateSchedule(learningRate.get(), warmup.get(), true, 0.05), AdamWSpec.DEFAULT,
-                emaDecay.get(), labelDropout.get());
+                new LearningRateSchedule(learningRate.get(), warmup.get(), true, 0.05),
+                AdamWSpec.DEFAULT.withClipNorm(clipNorm.get()), emaDecay.get(), labelDropout.get());
         ObjectiveSpec objectiveSpec = ObjectiveSpec.parse(objective.get());
         if (objectiveSpec instanceof ObjectiveSpec.Cdm) {
             objectiveSpec = new ObjectiveSpec.Cdm(ceWeight.get(), 1);
@@ -213,6 +228,9 @@ public final class SetupViewModel {
         String message = "";
         try {
             create();
+        } catch (InvalidConfigException e) {
+            String label = LABEL_OF_FIELD.get(e.field());
+            message = (label == null ? e : e.named(label)).getMessage();
         } catch (IllegalArgumentException e) {
             message = e.getMessage();
         }
@@ -229,6 +247,7 @@ public final class SetupViewModel {
         learningRate.set(s.config().learningRate().peak());
         warmup.set(s.config().learningRate().warmupSteps());
         emaDecay.set(s.config().emaDecay());
+        clipNorm.set(s.config().optimizer().clipNorm());
         schedule.set(s.schedule().kind());
         timesteps.set(s.schedule().steps());
         if (s.model() instanceof DenseShape m) {

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.noiselab.app.service.RunState;
+import org.noiselab.engine.io.Checkpoint;
+import org.noiselab.engine.io.CheckpointIO;
+import org.noiselab.engine.train.TrainingState;
 import org.noiselab.toys.ToyDatasets;
 
 class LabViewModelTest {
@@ -104,12 +107,81 @@ class LabViewModelTest {
     }
 
     @Test
+    void aCheckpointWithNonFiniteWeightsIsRefusedNamingTheTensorAndTheRunIsKept() throws Exception {
+        Path good = dir.resolve("good.nlab");
+        h.lab.saveTo(good).get(30, TimeUnit.SECONDS);
+        Checkpoint c = CheckpointIO.load(good);
+        float[] ema = c.state().emaParameters();
+        ema[3] = Float.NaN;
+        TrainingState s = c.state();
+        Path bad = dir.resolve("nan.nlab");
+        CheckpointIO.save(CheckpointIO.of(c.setup(), new TrainingState(s.step(), s.parameters(), ema,
+                s.firstMoment(), s.secondMoment(), s.lossHistory()), c.metrics()), bad);
+        try {
+            h.lab.open(bad).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException expected) {
+            // reported through the dialogs
+        }
+        await(() -> !h.dialogs.errors.isEmpty());
+        assertThat(h.dialogs.errors.get(0)).startsWith("Could not open nan.nlab").contains("ema.safetensors: tensor '")
+                .contains("holds NaN");
+        assertThat(h.lab.stepProperty().get()).isEqualTo(20_000);
+        assertThat(h.lab.setupProperty().get().dataset()).isEqualTo(ToyDatasets.GAUSS_1D);
+    }
+
+    @Test
+    void savingOntoAFolderOrAReadOnlyFileIsRefusedAndLeavesIt() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("folder.nlab"));
+        Path readOnly = Files.writeString(dir.resolve("kept.nlab"), "someone else's file");
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        for (Path target : new Path[] {folder, readOnly, dir.resolve("missing").resolve("x.nlab")}) {
+            h.dialogs.errors.clear();
+            try {
+                h.lab.saveTo(target).get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException expected) {
+                // reported through the dialogs
+            }
+            await(() -> !h.dialogs.errors.isEmpty());
+            assertThat(h.dialogs.errors.get(0)).startsWith("Could not save " + target.getFileName())
+                    .containsAnyOf("not a regular file", "read-only", "does not exist");
+        }
+        assertThat(folder).isDirectory().isEmptyDirectory();
+        assertThat(Files.readString(readOnly)).isEqualTo("someone else's file");
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+
+    @Test
+    void aRunWhoseLossExplodesIsCalledDivergedAndGoesBackToItsLastGoodWeights() throws Exception {
+        h.setup.datasetProperty().set("dino");
+        h.setup.stepsProperty().set(5000);
+        h.setup.widthProperty().set(32);
+        h.setup.learningRateProperty().set(9.9);
+        h.setup.warmupProperty().set(0);
+        h.setup.clipNormProperty().set(0);
+        h.setup.apply();
+        await(() -> h.lab.totalStepsProperty().get() == 5000 && h.lab.stepProperty().get() == 0);
+        h.lab.play();
+        await(() -> h.lab.stateProperty().get() == RunState.DIVERGED);
+        assertThat(h.lab.statusProperty().get()).contains("training diverged at step").contains("running minimum")
+                .contains("are kept");
+        int kept = h.lab.stepProperty().get();
+        assertThat(h.lab.statusProperty().get()).contains("the weights of step " + kept + " are kept");
+        assertThat(h.lab.snapshotProperty().get().lossHistory()).hasSize(kept);
+    }
+
+    @Test
     void invalidSettingsNameTheFieldAndCannotBeApplied() {
         h.setup.batchProperty().set(0);
         assertThat(h.setup.validProperty().get()).isFalse();
-        assertThat(h.setup.validationProperty().get()).contains("batch = 0");
+        assertThat(h.setup.validationProperty().get()).startsWith("Batch = 0: ");
         assertThat(h.setup.build()).isEmpty();
         h.setup.batchProperty().set(64);
+        h.setup.learningRateProperty().set(19);
+        assertThat(h.setup.validationProperty().get()).startsWith("Learning rate = 19.0: ");
+        h.setup.learningRateProperty().set(1e-4);
+        h.setup.clipNormProperty().set(-1);
+        assertThat(h.setup.validationProperty().get()).startsWith("Gradient clip = -1.0: ");
+        h.setup.clipNormProperty().set(0);
         assertThat(h.setup.validProperty().get()).isTrue();
         assertThat(h.setup.validationProperty().get()).isEmpty();
     }

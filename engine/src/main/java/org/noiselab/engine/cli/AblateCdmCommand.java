@@ -2,7 +2,6 @@ package org.noiselab.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.likelihood.CdmLikelihood;
@@ -141,8 +141,9 @@ final class AblateCdmCommand implements Callable<Integer> {
         rows.add(assess("exact", null, new ExactNoiseClassifier(d, s), s, d));
         String table = table(rows, d);
         out.print(table);
-        Files.writeString(outDir.resolve("ablation.md"), table, StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("ablation.csv"), csv(rows), StandardCharsets.UTF_8);
+        String csv = csv(rows);
+        AtomicFiles.writeText(outDir.resolve("ablation.md"), w -> w.write(table));
+        AtomicFiles.writeText(outDir.resolve("ablation.csv"), w -> w.write(csv));
         out.printf("wrote %s and %s%n", outDir.resolve("ablation.md"), outDir.resolve("ablation.csv"));
         out.flush();
         return 0;

@@ -3,8 +3,6 @@ package org.noiselab.engine.cli;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
@@ -71,11 +69,11 @@ final class ConfusionCommand implements Callable<Integer> {
             console.printf("  bin %3d: %.3f / %.3f%n", b, e.confusionRow(b)[b], x.confusionRow(b)[b]);
         }
         if (out != null) {
-            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            AtomicFiles.writeText(out, w -> {
                 w.write("source,true_bin,predicted_bin,fraction\n");
                 writeMatrix(w, "model", e);
                 writeMatrix(w, "exact", x);
-            }
+            });
             console.printf("wrote %s%n", out);
         }
         return 0;

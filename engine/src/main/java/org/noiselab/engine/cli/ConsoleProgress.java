@@ -2,6 +2,7 @@ package org.noiselab.engine.cli;
 
 import java.io.PrintWriter;
 import org.noiselab.engine.train.StepReport;
+import org.noiselab.engine.train.TrainingDivergedException;
 import org.noiselab.engine.train.TrainingListener;
 import org.noiselab.engine.train.TrainingOutcome;
 import org.noiselab.engine.train.TrainingSession;
@@ -47,8 +48,13 @@ final class ConsoleProgress implements TrainingListener {
     @Override
     public void onEnd(TrainingSession session, TrainingOutcome outcome) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("%s after %d steps in %.1f s%n", outcome.status().name().toLowerCase(java.util.Locale.ROOT),
-                outcome.step(), seconds);
+        if (outcome.error() instanceof TrainingDivergedException e) {
+            out.printf("diverged at step %d after %.1f s; back to the last good weights, of step %d%n", e.step(),
+                    seconds, e.keptStep());
+        } else {
+            out.printf("%s after %d steps in %.1f s%n", outcome.status().name().toLowerCase(java.util.Locale.ROOT),
+                    outcome.step(), seconds);
+        }
         out.flush();
     }
 }

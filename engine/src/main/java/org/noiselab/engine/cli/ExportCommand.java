@@ -1,7 +1,6 @@
 package org.noiselab.engine.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +52,8 @@ final class ExportCommand implements Callable<Integer> {
         meta.put("format", "pt");
         meta.put("noiselab.model", m.toString());
         meta.put("noiselab.dataset", c.setup().dataset());
-        Files.write(out, Safetensors.write(ModelTensors.toTensors(m, params, ""), meta));
+        byte[] bytes = Safetensors.write(ModelTensors.toTensors(m, params, ""), meta);
+        AtomicFiles.write(out, stream -> stream.write(bytes));
         spec.commandLine().getOut().printf("wrote %s weights of %s (%d parameters) to %s%n", weights, checkpoint,
                 params.length, out);
         return 0;

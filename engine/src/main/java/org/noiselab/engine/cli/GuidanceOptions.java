@@ -22,6 +22,7 @@ final class GuidanceOptions {
 
     /** The denoiser to sample with: the model itself, or its guided form. */
     Denoiser denoiser(Denoiser model) {
+        GuidedDenoiser.checkWeight("--guidance", weight);
         if (label == null) {
             if (weight != 0) {
                 throw new InvalidConfigException("--guidance", weight, "needs --class: guidance pulls towards a class");

@@ -2,8 +2,6 @@ package org.noiselab.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
@@ -72,6 +70,9 @@ final class GuidanceSweepCommand implements Callable<Integer> {
         if (steps < 1 || steps > m.schedule().steps()) {
             throw new InvalidConfigException("--steps", steps, "must lie in 1.." + m.schedule().steps());
         }
+        for (double w : weights) {
+            GuidedDenoiser.checkWeight("--guidance", w);
+        }
         double bandwidth = d.dim() == 1 ? 1.0 : Mmd.DEFAULT_BANDWIDTH;
         PrintWriter console = spec.commandLine().getOut();
         StringBuilder csv = new StringBuilder("class,class_name,w,mmd,spread,class_spread,accuracy\n");
@@ -91,7 +92,7 @@ final class GuidanceSweepCommand implements Callable<Integer> {
                 console.flush();
             }
         }
-        Files.writeString(out, csv, StandardCharsets.UTF_8);
+        AtomicFiles.writeText(out, w -> w.append(csv));
         console.printf("wrote %s%n", out);
         return 0;
     }

@@ -153,7 +153,7 @@ final class ImageQualityCommand implements Callable<Integer> {
             }
         }
         if (csv != null) {
-            Files.writeString(csv, table);
+            AtomicFiles.writeText(csv, w -> w.append(table));
         }
         return 0;
     }

@@ -1,10 +1,7 @@
 package org.noiselab.engine.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +74,7 @@ final class LogitsCommand implements Callable<Integer> {
         }
         PrintWriter console = spec.commandLine().getOut();
         console.printf("%-16s %6s %10s %10s %10s %12s%n", "x0", "t", "argmax", "exact max", "monotone", "far excess");
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(out, w -> {
             w.write(d == 1 ? "x,t,level,model_logp,exact_logp\n" : "x,y,t,level,model_logp,exact_logp\n");
             for (float[] x0 : x0s) {
                 StringBuilder prefix = new StringBuilder();
@@ -96,7 +93,7 @@ final class LogitsCommand implements Callable<Integer> {
                             LogitCurves.farExcess(curve, truth, t, 300));
                 }
             }
-        }
+        });
         console.printf("wrote %s (%d curves of %d levels)%n", out, x0s.size() * levels.length, model.levels());
         return 0;
     }

@@ -68,9 +68,28 @@ public final class NoiseLabCli implements Runnable {
         return s.length() > 300 ? s.substring(0, 297) + "..." : s;
     }
 
+    /** Engine fields named by their command-line options, so that a rejection names what the user typed. */
+    private static final java.util.Map<String, String> OPTION_OF_FIELD = java.util.Map.ofEntries(
+            java.util.Map.entry("learningRate", "--lr"), java.util.Map.entry("warmupSteps", "--warmup"),
+            java.util.Map.entry("emaDecay", "--ema"), java.util.Map.entry("timesteps", "--timesteps"),
+            java.util.Map.entry("labelDropout", "--p-uncond"), java.util.Map.entry("weightDecay", "--weight-decay"),
+            java.util.Map.entry("clipNorm", "--clip"), java.util.Map.entry("steps", "--steps"),
+            java.util.Map.entry("batch", "--batch"), java.util.Map.entry("width", "--width"),
+            java.util.Map.entry("depth", "--depth"), java.util.Map.entry("inputScale", "--input-scale"),
+            java.util.Map.entry("baseChannels", "--base-channels"), java.util.Map.entry("activation", "--activation"),
+            java.util.Map.entry("eta", "--eta"), java.util.Map.entry("window", "--window"),
+            java.util.Map.entry("tol", "--tol"), java.util.Map.entry("guidance", "--guidance"),
+            java.util.Map.entry("ce-weight", "--ce-weight"), java.util.Map.entry("mse-weight", "--mse-weight"),
+            java.util.Map.entry("cdl-weight", "--cdl-weight"), java.util.Map.entry("cdl-samples", "--cdl-samples"),
+            java.util.Map.entry("cdl-points", "--cdl-points"), java.util.Map.entry("n", "--n"),
+            java.util.Map.entry("bandwidth", "--bandwidth"));
+
     private static int handle(Exception ex, PrintWriter err) {
         if ("1".equals(System.getenv("NOISELAB_DEBUG"))) {
             ex.printStackTrace(err);
+        }
+        if (ex instanceof org.noiselab.engine.InvalidConfigException ice && OPTION_OF_FIELD.containsKey(ice.field())) {
+            ex = ice.named(OPTION_OF_FIELD.get(ice.field()));
         }
         if (ex instanceof TrainingDivergedException) {
             err.println("noiselab: " + oneLine(ex.getMessage()));

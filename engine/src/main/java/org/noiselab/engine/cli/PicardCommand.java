@@ -1,10 +1,7 @@
 package org.noiselab.engine.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,9 +117,10 @@ final class PicardCommand implements Callable<Integer> {
         int[] count = {0};
         PrintWriter console = spec.commandLine().getOut();
         long start = System.nanoTime();
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        SampleResult[] result = new SampleResult[1];
+        AtomicFiles.writeText(out, w -> {
             w.write("iteration,window_start,converged_steps,model_evaluations,mmd,max_residual\n");
-            SampleResult r = new PicardSampler(picard).sample(new DiffusionProblem(denoiser, m.schedule()),
+            result[0] = new PicardSampler(picard).sample(new DiffusionProblem(denoiser, m.schedule()),
                     guidance.request(n, seed), tracked, it -> {
                         double mmd = data == null ? Double.NaN : Mmd.mmd(it.finalState(), n, data, n, dim, bandwidth);
                         try {
@@ -142,15 +140,15 @@ final class PicardCommand implements Callable<Integer> {
                                 data == null ? "" : String.format(", MMD %.5f", mmd));
                         console.flush();
                     });
-            console.printf("picard: %d iterations, %d model evaluations per sample (sequential: %d), %.1f s%n",
-                    count[0], r.evaluations(), k,
-                    (System.nanoTime() - start) / 1e9);
-            if (grid != null) {
-                org.noiselab.engine.image.ImageShape s = m.image();
-                org.noiselab.engine.image.ImageGrid.writePng(r.points(), 0, r.n(), s.channels(), s.height(), s.width(),
-                        Math.min(8, r.n()), 2, 2, grid);
-                console.printf("wrote the final samples to %s%n", grid);
-            }
+        });
+        SampleResult r = result[0];
+        console.printf("picard: %d iterations, %d model evaluations per sample (sequential: %d), %.1f s%n",
+                count[0], r.evaluations(), k, (System.nanoTime() - start) / 1e9);
+        if (grid != null) {
+            org.noiselab.engine.image.ImageShape s = m.image();
+            org.noiselab.engine.image.ImageGrid.writePng(r.points(), 0, r.n(), s.channels(), s.height(), s.width(),
+                    Math.min(8, r.n()), 2, 2, grid);
+            console.printf("wrote the final samples to %s%n", grid);
         }
         if (trajectories != null) {
             writeTrajectories(iterations, tracked, dim);
@@ -160,7 +158,7 @@ final class PicardCommand implements Callable<Integer> {
     }
 
     private void writeTrajectories(List<PicardIteration> iterations, int[] tracked, int dim) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(trajectories, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(trajectories, w -> {
             w.write(dim == 1 ? "iteration,sample,slot,x\n" : dim == 2 ? "iteration,sample,slot,x,y\n"
                     : "iteration,sample,slot,values...\n");
             for (PicardIteration it : iterations) {
@@ -176,6 +174,6 @@ final class PicardCommand implements Callable<Integer> {
                     }
                 }
             }
-        }
+        });
     }
 }

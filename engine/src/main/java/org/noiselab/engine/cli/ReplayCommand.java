@@ -75,12 +75,12 @@ final class ReplayCommand implements Callable<Integer> {
             threads = CheckpointIO.kernelThreads(file);
         }
         PrintWriter console = spec.commandLine().getOut();
+        TrainingData data = runData.of(setup);
         if (threads > 0) {
             Parallelism.setThreads(threads);
         }
         console.printf("replaying %d steps of %s on %s with %d kernel thread(s)%n", step, setup.objective().kind(),
                 setup.dataset(), Parallelism.threads());
-        TrainingData data = runData.of(setup);
         TrainingSession session = setup.init() == null ? TrainingSession.start(setup, data)
                 : TrainingSession.startFrom(setup, data, startingWeights(setup.init()));
         TrainingLoop.run(session, step, new TrainingControl(), List.of(new ConsoleProgress(console,

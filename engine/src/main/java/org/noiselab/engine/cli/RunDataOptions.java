@@ -27,8 +27,9 @@ final class RunDataOptions {
             return new ToyTrainingData(ToyDatasets.byName(setup.dataset()));
         }
         if (dataset == null || !ImageDatasets.isImageDataset(dataset)) {
-            throw new InvalidConfigException("--dataset", dataset, "the run trained on images '" + setup.dataset()
-                    + "': pass the --dataset, --data and --held-out it trained with");
+            throw new InvalidConfigException("--dataset", dataset, "the run trained on '" + setup.dataset()
+                    + "', which is not a toy dataset: for a run on images pass the --dataset (mnist, cifar10 or png),"
+                    + " --data and --held-out it trained with");
         }
         ImageSet train = images.split(dataset, 0).train();
         if (!train.name().equals(setup.dataset())) {

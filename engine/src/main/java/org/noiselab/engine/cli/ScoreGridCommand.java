@@ -1,9 +1,6 @@
 package org.noiselab.engine.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
@@ -99,7 +96,7 @@ final class ScoreGridCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("mean squared eps error: %.5g off the forward paths (|x| > %.0f, t < %d;"
                 + " %d cells), %.5g where the data lives (%d cells)%n", regions.offPath(), RegionError.OFF_PATH_X,
                 RegionError.OFF_PATH_T, regions.offCells(), regions.onData(), regions.onCells());
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(out, w -> {
             w.write("x,t,score_model,score_oracle,eps_model,eps_oracle\n");
             for (int s = 0; s < steps.length; s++) {
                 for (int i = 0; i < nx; i++) {
@@ -108,7 +105,7 @@ final class ScoreGridCommand implements Callable<Integer> {
                             + format(g.epsOracle()[g.index(s, i, 0)]) + "\n");
                 }
             }
-        }
+        });
     }
 
     private void write2d(ModelSource.Resolved m, OracleDenoiser oracle) throws IOException {
@@ -130,7 +127,7 @@ final class ScoreGridCommand implements Callable<Integer> {
             }
         }
         ScoreErrorGrid g = ScoreErrorGrid.compute(m.denoiser(), oracle, m.schedule(), plane, nx * ny, new int[] {t});
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(out, w -> {
             w.write("x,y,t,score_model_x,score_model_y,score_oracle_x,score_oracle_y,eps_model_x,eps_model_y,"
                     + "eps_oracle_x,eps_oracle_y\n");
             for (int i = 0; i < nx * ny; i++) {
@@ -150,7 +147,7 @@ final class ScoreGridCommand implements Callable<Integer> {
                 }
                 w.write(line.append('\n').toString());
             }
-        }
+        });
     }
 
     private static float[] axis(double lo, double hi, int n, String name) {

@@ -30,6 +30,7 @@ import org.noiselab.engine.sample.SamplerSpec;
 import org.noiselab.engine.sample.Samplers;
 import org.noiselab.engine.sample.SamplingRequest;
 import org.noiselab.engine.schedule.ScheduleSpec;
+import org.noiselab.engine.train.DivergenceRule;
 import org.noiselab.engine.train.RunSeeds;
 import org.noiselab.engine.train.TrainingConfig;
 import org.noiselab.engine.train.ToyTrainingData;
@@ -184,6 +185,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Save the run to --out every N steps (atomically); 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int autosaveEvery;
 
+    @Option(names = "--diverge-factor", paramLabel = "F", defaultValue = "" + DivergenceRule.DEFAULT_FACTOR,
+            description = "Call the run diverged when its loss stays above F times its running minimum (of the"
+                    + " 10-step moving mean) for --diverge-steps steps; it then stops, keeps the last good weights and"
+                    + " exits with code 3 (default: ${DEFAULT-VALUE}).")
+    double divergeFactor;
+
+    @Option(names = "--diverge-steps", paramLabel = "N", defaultValue = "" + DivergenceRule.DEFAULT_STEPS,
+            description = "Consecutive steps above --diverge-factor that make a divergence; 0 = only a NaN or infinite"
+                    + " loss or gradient counts (default: ${DEFAULT-VALUE}).")
+    int divergeSteps;
+
     @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "2000",
             description = "After training, MMD of N DDPM samples (1000 steps) against N data draws; 0 = skip (default: ${DEFAULT-VALUE}).")
     int evalSamples;
@@ -191,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AtomicFiles.checkTargets(out, grid);
+        DivergenceRule rule = new DivergenceRule(divergeFactor, divergeSteps);
         ImageSet images = ImageDatasets.isImageDataset(dataset) ? this.images.split(dataset, 0).train() : null;
         Checkpoint source = init == null ? null : initialCheckpoint();
         TrainingSetup setup = images == null ? setup() : imageSetup(images);
@@ -211,6 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         if (source != null) {
             outw.printf("fine-tuning from %s (step %d of its run, EMA weights)%n", init, source.state().step());
         }
+        session.useDivergenceRule(rule);
         int perLevel = calibrationDraws(session);
         TrainingControl control = new TrainingControl();
         CountDownLatch saved = new CountDownLatch(1);

@@ -87,7 +87,7 @@ public final class ImageGrid {
         writePng(render(pixels, offsetImages, count, channels, height, width, columns, scale, gap), out);
     }
 
-    /** Writes an image as a PNG, atomically, creating missing parent directories. */
+    /** Writes an image as a PNG, atomically ({@link AtomicFiles#write}: the folder must exist). */
     public static void writePng(BufferedImage image, Path out) throws IOException {
         AtomicFiles.write(out, stream -> {
             // an in-memory cache rather than ImageIO.write's default temporary file (or a global setUseCache)

@@ -22,6 +22,10 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    /** How old a temporary without a process id must be to count as abandoned. */
+    private static final long UNNAMED_STALE_MILLIS = 3_600_000;
+
     private AtomicFiles() {
     }
 
@@ -41,7 +45,8 @@ public final class AtomicFiles {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         // not Files.createTempFile: its owner-only permissions would carry over to the target
-        Path tmp = dir.resolve(temporaryPrefix(target) + Long.toHexString(System.nanoTime()) + ".tmp");
+        Path tmp = dir.resolve(temporaryPrefix(target) + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + TEMPORARY_SUFFIX);
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
@@ -56,6 +61,7 @@ public final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             forceDirectory(dir);
+            removeStaleTemporaries(target);
         } catch (IOException e) {
             throw new IOException(file + ": not written (" + e.getMessage() + ")", e);
         } finally {
@@ -75,7 +81,7 @@ public final class AtomicFiles {
 
     /**
      * Refuses, before any work starts, an output that {@link #write} would refuse: a missing folder, or an existing
-     * target that is not a regular file the owner may write.
+     * target that is not a regular file the owner may write. The stale temporaries of each accepted target go.
      */
     public static void checkTargets(Path... files) throws IOException {
         for (Path f : files) {
@@ -93,6 +99,43 @@ public final class AtomicFiles {
             throw new IOException(file + ": its folder " + dir + " does not exist");
         }
         requireReplaceable(file, target);
+        removeStaleTemporaries(target);
+    }
+
+    /**
+     * Removes the temporaries of {@code file} that a process killed mid-write left beside it: those whose writing
+     * process (named in the temporary's name) no longer runs, and those without a process id that are more than an hour
+     * old. A temporary of a write in progress is left alone. Best effort: returns how many went.
+     */
+    public static int removeStaleTemporaries(Path file) {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        String prefix = temporaryPrefix(target);
+        int removed = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(TEMPORARY_SUFFIX) && Files.isRegularFile(f,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS) && stale(f, name.substring(prefix.length()))
+                        && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // best effort: a folder that cannot be listed leaves its temporaries for another time
+        }
+        return removed;
+    }
+
+    /** Whether a temporary named {@code PID.NANOS.tmp} (or, from older versions, {@code NANOS.tmp}) is abandoned. */
+    private static boolean stale(Path temporary, String rest) throws IOException {
+        String[] parts = rest.split("\\.");
+        if (parts.length == 3 && parts[0].chars().allMatch(Character::isDigit) && !parts[0].isEmpty()
+                && parts[0].length() < 19) {
+            long pid = Long.parseLong(parts[0]);
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        }
+        return Files.getLastModifiedTime(temporary).toMillis() < System.currentTimeMillis() - UNNAMED_STALE_MILLIS;
     }
 
     private static void requireReplaceable(Path file, Path target) throws IOException {
@@ -115,7 +158,7 @@ public final class AtomicFiles {
         }
     }
 
-    /** The name prefix of the temporary files written for {@code target}: {@code .NAME.}. */
+    /** The name prefix of the temporary files written for {@code target}: {@code .NAME.}, then {@code PID.NANOS.tmp}. */
     public static String temporaryPrefix(Path target) {
         return "." + target.getFileName() + ".";
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.noiselab.engine.train.StepReport;
 import org.noiselab.engine.train.TrainingListener;
+import org.noiselab.engine.train.TrainingOutcome;
 import org.noiselab.engine.train.TrainingSession;
 
 /**
@@ -29,6 +30,14 @@ public final class Autosave implements TrainingListener {
     @Override
     public void onStep(TrainingSession session, StepReport report) {
         if (report.step() % every == 0) {
+            save(session);
+        }
+    }
+
+    /** A diverged run went back to its last good weights: the file then holds those, not a later autosave. */
+    @Override
+    public void onEnd(TrainingSession session, TrainingOutcome outcome) {
+        if (outcome.status() == TrainingOutcome.Status.DIVERGED && lastSaved > session.step()) {
             save(session);
         }
     }

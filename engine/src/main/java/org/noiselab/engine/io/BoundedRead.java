@@ -27,7 +27,7 @@ public final class BoundedRead {
      * {@code maxBytes} have been read; a directory is refused with a clear message.
      */
     public static InputStream open(Path file, long maxBytes) throws IOException {
-        String name = String.valueOf(file.getFileName());
+        String name = file.toString();
         if (Files.isDirectory(file)) {
             throw new FileFormatException(name + ": is a directory, not a file");
         }

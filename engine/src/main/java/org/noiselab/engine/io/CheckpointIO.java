@@ -108,7 +108,7 @@ public final class CheckpointIO {
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
         ordered.put(MANIFEST, manifestBytes);
         ordered.putAll(files);
-        writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 long stamped = checkpoint.createdAt().toEpochMilli();
                 for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
@@ -121,7 +121,7 @@ public final class CheckpointIO {
                 }
             }
         });
-        writeAtomically(sidecar(file), out -> out.write(manifestBytes));
+        AtomicFiles.write(sidecar(file), out -> out.write(manifestBytes));
     }
 
     /**
@@ -147,8 +147,7 @@ public final class CheckpointIO {
         }
         JsonFields root = manifestFields(bytes, source);
         TrainingSetup setup = ManifestCodec.readSetup(root);
-        int threads = root.has("kernelThreads") ? root.integer("kernelThreads") : 0;
-        return new RunManifest(setup, root.integer("step"), root.text("lossHistorySha256"), threads);
+        return new RunManifest(setup, root.integer("step"), root.text("lossHistorySha256"), kernelThreads(root));
     }
 
     /** SHA-256 of a loss history, as recorded in manifests. */
@@ -159,6 +158,16 @@ public final class CheckpointIO {
     /** SHA-256 of a weight vector (little-endian float32), as fine-tuning runs record their starting weights. */
     public static String parametersSha256(float[] parameters) {
         return sha256(Tensor.vector(parameters));
+    }
+
+    /** The manifest's kernel threads, 0 when not recorded; a value no run can have used is refused. */
+    private static int kernelThreads(JsonFields root) {
+        int threads = root.has("kernelThreads") ? root.integer("kernelThreads") : 0;
+        if (threads < 0 || threads > org.noiselab.engine.kernel.Parallelism.MAX_THREADS) {
+            throw root.fail("kernelThreads", "is " + threads + ", outside 0.."
+                    + org.noiselab.engine.kernel.Parallelism.MAX_THREADS);
+        }
+        return threads;
     }
 
     /** The kernel threads recorded in a checkpoint file's manifest, or 0 when not recorded. */
@@ -195,29 +204,6 @@ public final class CheckpointIO {
             t.put("sha256", sha256(e.getValue()));
         }
         files.put(name, Safetensors.write(tensors, Map.of("format", "pt")));
-    }
-
-    /** {@link AtomicFiles#write}, then the stale temporaries of the target (from a process killed mid-save) go. */
-    private static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
-        AtomicFiles.write(file, content);
-        Path target = file.toAbsolutePath();
-        removeStaleTemporaries(target.getParent(), AtomicFiles.temporaryPrefix(target));
-    }
-
-    /** Temporaries left by a process killed mid-save (never a complete checkpoint: the rename had not happened). */
-    private static void removeStaleTemporaries(Path dir, String prefix) {
-        try (var files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".tmp"))
-                    .forEach(f -> {
-                        try {
-                            Files.deleteIfExists(f);
-                        } catch (IOException e) {
-                            // another process may be saving right now
-                        }
-                    });
-        } catch (IOException e) {
-            // best effort
-        }
     }
 
     /**
@@ -359,6 +345,7 @@ public final class CheckpointIO {
         if (step < 0 || step > setup.config().steps()) {
             throw root.fail("step", "is " + step + ", outside 0.." + setup.config().steps());
         }
+        kernelThreads(root);
         Instant createdAt;
         try {
             createdAt = Instant.parse(root.text("createdAt"));
@@ -410,11 +397,36 @@ public final class CheckpointIO {
             if (tensor == null) {
                 throw t.fail("name", "'" + t.text("name") + "' is not in " + t.text("file"));
             }
+            if (!"F32".equals(t.text("dtype"))) {
+                throw t.fail("dtype", "is '" + printable(t.text("dtype")) + "'; tensors are stored as F32");
+            }
+            long[] listed = listedShape(t);
+            if (!java.util.Arrays.equals(listed, tensor.shape())) {
+                throw t.fail("shape", "is " + java.util.Arrays.toString(listed) + " but tensor '" + t.text("name")
+                        + "' in " + t.text("file") + " has shape " + java.util.Arrays.toString(tensor.shape()));
+            }
             if (!sha256(tensor).equals(t.text("sha256"))) {
                 throw new CheckpointFormatException(where + ": checksum mismatch for tensor '" + t.text("name")
                         + "' in " + t.text("file") + " (the file is corrupt or was modified)");
             }
         }
+    }
+
+    /** A listed tensor's shape: at most 8 non-negative 64-bit dimensions. */
+    private static long[] listedShape(JsonFields t) {
+        JsonNode shape = t.raw("shape");
+        if (!shape.isArray() || shape.size() > 8) {
+            throw t.fail("shape", "must be an array of at most 8 dimensions");
+        }
+        long[] dims = new long[shape.size()];
+        for (int d = 0; d < dims.length; d++) {
+            JsonNode v = shape.get(d);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw t.fail("shape", "must hold non-negative integers");
+            }
+            dims[d] = v.asLong();
+        }
+        return dims;
     }
 
     private static float[] vector(Map<String, Tensor> tensors, String name, int length, String source) {

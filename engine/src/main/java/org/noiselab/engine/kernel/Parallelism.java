@@ -34,10 +34,13 @@ public final class Parallelism {
         return threads;
     }
 
-    /** Sets the threads per kernel call (at least 1). */
+    /** The most threads per kernel call. */
+    public static final int MAX_THREADS = 256;
+
+    /** Sets the threads per kernel call (1..{@value #MAX_THREADS}). */
     public static void setThreads(int count) {
-        if (count < 1 || count > 256) {
-            throw new IllegalArgumentException("threads = " + count + ": must lie in 1..256");
+        if (count < 1 || count > MAX_THREADS) {
+            throw new IllegalArgumentException("threads = " + count + ": must lie in 1.." + MAX_THREADS);
         }
         threads = count;
     }

@@ -34,11 +34,19 @@ public final class GuidedDenoiser implements Denoiser {
             throw new InvalidConfigException("guidance", weight,
                     "needs a conditional model (trained with --conditional, or the oracle of a labelled dataset)");
         }
-        if (!(weight >= 0 && weight <= 1000)) {
-            throw new InvalidConfigException("guidance", weight, "must lie in 0..1000");
-        }
+        checkWeight("guidance", weight);
         this.conditional = conditional;
         this.weight = weight;
+    }
+
+    /** The largest guidance weight accepted. */
+    public static final double MAX_WEIGHT = 1000;
+
+    /** Refuses a guidance weight outside {@code 0..MAX_WEIGHT}, naming it as {@code field}. */
+    public static void checkWeight(String field, double weight) {
+        if (!(weight >= 0 && weight <= MAX_WEIGHT)) {
+            throw new InvalidConfigException(field, weight, "must lie in 0.." + (int) MAX_WEIGHT);
+        }
     }
 
     /** The guidance weight {@code w}. */

@@ -38,7 +38,8 @@ public final class AdamW {
     }
 
     /**
-     * Applies one update in place and returns the gradient's global norm before clipping.
+     * Applies one update in place and returns the gradient's global norm before clipping. A norm that is not finite is
+     * returned without any update, so the parameters and moments stay as they were.
      *
      * @param params       parameters, updated in place
      * @param grads        gradient of the loss (not modified)
@@ -49,6 +50,9 @@ public final class AdamW {
             throw new IllegalArgumentException("optimiser holds " + m.length + " moments, got " + params.length);
         }
         double norm = globalNorm(grads);
+        if (!Double.isFinite(norm)) {
+            return norm;
+        }
         double scale = spec.clipNorm() > 0 && norm > spec.clipNorm() ? spec.clipNorm() / norm : 1.0;
         steps++;
         float b1 = (float) spec.beta1();

@@ -132,7 +132,7 @@ public sealed interface ScheduleSpec permits ScheduleSpec.LinearBeta, ScheduleSp
 
     private static void checkSteps(int steps) {
         if (steps < 1 || steps > 100_000) {
-            throw new InvalidConfigException("steps", steps, "need 1 <= T <= 100000");
+            throw new InvalidConfigException("timesteps", steps, "need 1 <= T <= 100000");
         }
     }
 }

@@ -33,12 +33,15 @@ public final class TrainingSession {
     private final TrainingData data;
     private final TrainableModel model;
     private final DiffusionLoss loss;
-    private final AdamW optimizer;
-    private final ExponentialMovingAverage ema;
+    private AdamW optimizer;
+    private ExponentialMovingAverage ema;
     private final float[] batchX;
     private final int[] batchLabels;
     private float[] lossHistory;
     private int step;
+    private DivergenceWatch divergence;
+    /** The last state whose next loss was within the divergence rule, taken every {@code rule.steps()} steps. */
+    private TrainingState lastGood;
 
     private TrainingSession(TrainingSetup setup, TrainingData data, TrainableModel model, AdamW optimizer,
                             ExponentialMovingAverage ema, int step, float[] lossHistory) {
@@ -67,6 +70,25 @@ public final class TrainingSession {
                     + (data.classCount() > 1 ? " has " + data.classCount() + " classes" : " is unlabelled"));
         }
         this.batchLabels = classes > 0 ? new int[batch] : null;
+        this.divergence = new DivergenceWatch(DivergenceRule.DEFAULT, lossHistory());
+    }
+
+    /**
+     * Judges this run's divergence by the given rule from now on (the default is {@link DivergenceRule#DEFAULT}); the
+     * running minimum is rebuilt from the loss history.
+     */
+    public void useDivergenceRule(DivergenceRule rule) {
+        divergence = new DivergenceWatch(rule, lossHistory());
+        lastGood = null;
+    }
+
+    /** The rule this run's divergence is judged by. */
+    public DivergenceRule divergenceRule() {
+        return divergence.rule();
+    }
+
+    DivergenceWatch divergenceWatch() {
+        return divergence;
     }
 
     /** A new run from step 0 with freshly initialised weights, on the toy dataset the setup names. */
@@ -118,7 +140,9 @@ public final class TrainingSession {
     /**
      * One optimiser step.
      *
-     * @throws TrainingDivergedException if the loss or gradient is not finite (the update is then not applied)
+     * @throws TrainingDivergedException if the loss or gradient is not finite, or the loss trips the divergence rule;
+     *         the update is then not applied, and when the loss was already above the rule's multiple the run goes back
+     *         to its last good snapshot
      */
     public StepReport trainStep() {
         long start = System.nanoTime();
@@ -131,17 +155,54 @@ public final class TrainingSession {
         SplittableRandom noise = RunSeeds.streamFor(setup.seeds().train(), next);
         double value = loss.lossAndGradient(model, new TrainingBatch(batchX, batchLabels, batch, data.dim()), noise);
         if (!Double.isFinite(value)) {
-            throw new TrainingDivergedException(next, "the loss", value);
+            throw diverged(next, "the loss", value);
+        }
+        keepIfGood(value);
+        if (divergence.observe(value)) {
+            DivergenceRule rule = divergence.rule();
+            String why = String.format(java.util.Locale.ROOT,
+                    "the loss stayed above %s x its running minimum %.4g for %d steps and", rule.factor(),
+                    divergence.runningMinimum(), rule.steps());
+            throw diverged(next, why, value);
         }
         double lr = setup.config().learningRate().rate(next, setup.config().steps());
         double norm = optimizer.step(model.parameters(), model.gradients(), lr);
         if (!Double.isFinite(norm)) {
-            throw new TrainingDivergedException(next, "the gradient norm", norm);
+            throw diverged(next, "the gradient norm", norm);
         }
         ema.update(model.parameters());
         step = next;
         appendLoss((float) value);
         return new StepReport(next, setup.config().steps(), value, lr, norm, System.nanoTime() - start);
+    }
+
+    /** Snapshots the state whose loss this is when the loss is within the rule, once every {@code rule.steps()} steps. */
+    private void keepIfGood(double value) {
+        DivergenceRule rule = divergence.rule();
+        if (rule.active() && !divergence.above(value) && (lastGood == null || step - lastGood.step() >= rule.steps())) {
+            lastGood = state();
+        }
+    }
+
+    /**
+     * The divergence at step {@code at}; when the losses before it were already above the rule's multiple, the run first
+     * goes back to its last good snapshot.
+     */
+    private TrainingDivergedException diverged(int at, String what, double value) {
+        if (lastGood != null && divergence.streak() > 0) {
+            restore(lastGood);
+        }
+        return new TrainingDivergedException(at, what, value, step);
+    }
+
+    private void restore(TrainingState saved) {
+        step = saved.step();
+        System.arraycopy(saved.parameters(), 0, model.parameters(), 0, saved.parameters().length);
+        optimizer = new AdamW(setup.config().optimizer(), saved.firstMoment(), saved.secondMoment(), saved.step());
+        ema = new ExponentialMovingAverage(setup.config().emaDecay(), saved.emaParameters(), saved.step());
+        lossHistory = saved.lossHistory().clone();
+        divergence = new DivergenceWatch(divergence.rule(), lossHistory);
+        lastGood = null;
     }
 
     /**

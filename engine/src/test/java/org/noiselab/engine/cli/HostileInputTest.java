@@ -158,4 +158,64 @@ class HostileInputTest {
         out[a.length] = last;
         return out;
     }
+
+    @Test
+    void aRunWhoseLossExplodesIsCalledDivergedExitsThreeAndKeepsTheLastGoodWeights() throws IOException {
+        Path out = dir.resolve("exploding.nlab");
+        String[] exploding = {"train", "--dataset", "dino", "--steps", "400", "--batch", "64", "--warmup", "0",
+            "--lr", "9.9", "--clip", "0", "--eval-samples", "0", "--out", out.toString()};
+        NoiseLabCliTest.Result r = run(exploding);
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("training diverged at step 101: the loss stayed above 10.0 x its running minimum")
+                .contains("for 100 steps").doesNotContain("\tat ");
+        var saved = CheckpointIO.load(out);
+        int kept = saved.state().step();
+        assertThat(kept).isLessThan(101 - 100);
+        assertThat(r.out()).contains("diverged at step 101").contains("saved the last good weights (step " + kept
+                + ")");
+        // the same run with only non-finite values counting completes: it is the rule that stopped it
+        String[] ruleOff = java.util.Arrays.copyOf(exploding, exploding.length + 2);
+        ruleOff[exploding.length] = "--diverge-steps";
+        ruleOff[exploding.length + 1] = "0";
+        NoiseLabCliTest.Result off = run(ruleOff);
+        assertThat(off.code()).as(off.err()).isZero();
+        float[] losses = CheckpointIO.load(out).state().lossHistory();
+        assertThat(losses).hasSize(400);
+        assertThat(losses[200]).isGreaterThan(1e6f);
+        assertRejected(run("train", "--dataset", "dino", "--diverge-factor", "1", "--out", out.toString()),
+                "--diverge-factor");
+        assertRejected(run("train", "--dataset", "dino", "--diverge-steps", "-1", "--out", out.toString()),
+                "--diverge-steps");
+    }
+
+    @Test
+    void rejectionsNameTheOptionAsTypedAndComeBeforeAnyOutput() throws IOException {
+        Path out = dir.resolve("out.csv");
+        NoiseLabCliTest.Result sweep = run("guidance-sweep", "--model", "oracle", "--dataset", "datasaurus",
+                "--guidance", "0,-1", "--out", out.toString());
+        assertRejected(sweep, "--guidance = -1.0: must lie in 0..1000");
+        assertThat(sweep.out()).as("no table header before the error").isEmpty();
+        assertRejected(run("sample", "--model", "oracle", "--dataset", "three-class", "--class", "0", "--guidance",
+                "NaN", "--out", out.toString()), "--guidance = NaN");
+        assertRejected(run("train", "--lr", "100", "--out", dir.resolve("m.nlab").toString()), "--lr = 100.0");
+        assertRejected(run("train", "--ema", "1", "--out", dir.resolve("m.nlab").toString()), "--ema = 1.0");
+        assertRejected(run("train", "--timesteps", "0", "--out", dir.resolve("m.nlab").toString()), "--timesteps = 0");
+        assertRejected(run("info", "--checkpoint", dir.toString()), dir + ": is a directory, not a file");
+        assertThat(out).doesNotExist();
+
+        Path ckpt = dir.resolve("r.nlab");
+        assertThat(run("train", "--dataset", "dino", "--steps", "3", "--width", "16", "--eval-samples", "0", "--out",
+                ckpt.toString()).code()).isZero();
+        Path manifest = CheckpointIO.sidecar(ckpt);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(manifest.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("dataset")).put("name", "nosuch");
+        tree.put("manifestSha256", org.noiselab.engine.io.CheckpointIOTestAccess.digest(tree));
+        Files.writeString(manifest, tree.toString());
+        NoiseLabCliTest.Result replay = run("replay", manifest.toString());
+        assertRejected(replay, "--dataset: the run trained on 'nosuch', which is not a toy dataset");
+        assertThat(replay.err()).doesNotContain("null");
+        assertThat(replay.out()).isEmpty();
+    }
 }

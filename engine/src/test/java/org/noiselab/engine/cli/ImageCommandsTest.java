@@ -126,7 +126,7 @@ class ImageCommandsTest {
         Result noImages = run("calibrate", "--checkpoint", ckpt.toString(), "--per-level", "2", "--out",
                 calibrated.toString());
         assertThat(noImages.code()).isEqualTo(NoiseLabCli.EXIT_BAD_INPUT);
-        assertThat(noImages.err()).contains("pass the --dataset, --data and --held-out it trained with");
+        assertThat(noImages.err()).contains("pass the --dataset (mnist, cifar10 or png), --data and --held-out it trained with");
         Result calibrate = run("calibrate", "--checkpoint", ckpt.toString(), "--dataset", "mnist", "--data",
                 dir.toString(), "--per-level", "2", "--out", calibrated.toString());
         assertThat(calibrate.code()).as(calibrate.err()).isZero();

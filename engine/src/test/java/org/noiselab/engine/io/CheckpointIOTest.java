@@ -122,6 +122,46 @@ class CheckpointIOTest {
         assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("model.width must be an integer");
     }
 
+    /** Rewrites the checkpoint's manifest through {@code edit}, with a consistent digest (as another tool would). */
+    private void editManifest(Path file, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+            throws IOException {
+        CheckpointIO.save(trained(), file);
+        Map<String, byte[]> e = entries(file);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(e.get("manifest.json"));
+        edit.accept(tree);
+        tree.put("manifestSha256", CheckpointIO.manifestDigest(tree));
+        e.put("manifest.json", tree.toString().getBytes(StandardCharsets.UTF_8));
+        rewrite(file, e);
+    }
+
+    @Test
+    void listedShapesDtypesAndKernelThreadsMustBeTrueOfTheFile() throws IOException {
+        Path file = dir.resolve("listed.nlab");
+        editManifest(file, m -> {
+            var shape = ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("tensors").get(0)).putArray("shape");
+            shape.add(1L << 40).add(1L << 40);
+        });
+        assertThatThrownBy(() -> CheckpointIO.load(file)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("tensors[0].shape is [1099511627776, 1099511627776] but tensor 'layers.0.weight'");
+        editManifest(file, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("tensors").get(1))
+                .put("dtype", "F16"));
+        assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("tensors[1].dtype is 'F16'");
+        editManifest(file, m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("tensors").get(2))
+                .putArray("shape").add(-1));
+        assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("tensors[2].shape must hold non-negative");
+        editManifest(file, m -> m.put("kernelThreads", 1_000_000));
+        assertThatThrownBy(() -> CheckpointIO.load(file)).hasMessageContaining("kernelThreads is 1000000, outside 0..256");
+        Path sidecar = CheckpointIO.sidecar(dir.resolve("side.nlab"));
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(entries(file).get("manifest.json"));
+        Files.write(sidecar, tree.toString().getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> CheckpointIO.readManifest(sidecar)).hasMessageContaining("kernelThreads is 1000000");
+        // the untouched file loads
+        CheckpointIO.save(trained(), file);
+        assertThat(CheckpointIO.load(file).state().step()).isEqualTo(30);
+    }
+
     static Map<String, byte[]> entries(Path file) throws IOException {
         Map<String, byte[]> out = new java.util.LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {

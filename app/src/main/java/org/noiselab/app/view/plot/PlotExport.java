@@ -1,18 +1,19 @@
 package org.noiselab.app.view.plot;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.SnapshotParameters;
 import javafx.scene.image.WritableImage;
-import javax.imageio.ImageIO;
+import org.noiselab.engine.image.ImageGrid;
+import org.noiselab.engine.io.AtomicFiles;
 
-/** Writes plots to PNG files and plot data to CSV files. */
+/**
+ * Writes plots to PNG files and plot data to CSV files, atomically as the engine writes its files: a directory, device,
+ * pipe or read-only file is never replaced, no folder is created, and a failure leaves the old file.
+ */
 public final class PlotExport {
 
     private PlotExport() {
@@ -26,15 +27,14 @@ public final class PlotExport {
         if (node instanceof PlotCanvas plot) {
             plot.redrawNow();
         }
+        AtomicFiles.checkTarget(file);
         WritableImage image = node.snapshot(new SnapshotParameters(), null);
-        if (!ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
-        }
+        ImageGrid.writePng(SwingFXUtils.fromFXImage(image, null), file);
     }
 
     /** Writes a UTF-8 CSV file: the header line, then one line per row with values in shortest round-trip form. */
     public static void writeCsv(Path file, List<String> header, List<double[]> rows) throws IOException {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        AtomicFiles.writeText(file, out -> {
             out.write(String.join(",", header));
             out.write('\n');
             StringBuilder line = new StringBuilder();
@@ -49,6 +49,6 @@ public final class PlotExport {
                 line.append('\n');
                 out.write(line.toString());
             }
-        }
+        });
     }
 }
