@@ -52,6 +52,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Trained dino checkpoint for the Picard benchmark (default: the shipped one).")
     Path picardCheckpoint;
 
+    /** The most Picard samples: their whole 1000-step trajectories are held at once. */
+    static final int MAX_PICARD_SAMPLES = 20_000;
+
     @Option(names = "--picard-samples", paramLabel = "N", defaultValue = "2000", description = "Picard samples (default: ${DEFAULT-VALUE}).")
     int picardSamples;
 
@@ -70,9 +73,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new InvalidConfigException("--repeats", repeats, "must lie in 1..100");
         }
         for (int t : threads) {
-            if (t < 1 || t > 256) {
-                throw new InvalidConfigException("--threads", t, "must lie in 1..256");
+            if (t < 1 || t > org.noiselab.engine.kernel.Parallelism.MAX_THREADS) {
+                throw new InvalidConfigException("--threads", t, "must lie in 1.."
+                        + org.noiselab.engine.kernel.Parallelism.MAX_THREADS);
             }
+        }
+        if (picardSamples < 2 || picardSamples > MAX_PICARD_SAMPLES) {
+            throw new InvalidConfigException("--picard-samples", picardSamples, "must lie in 2.." + MAX_PICARD_SAMPLES);
         }
         PrintWriter out = spec.commandLine().getOut();
         Checkpoint picard = skipPicard ? null : picardModel(out);

@@ -51,6 +51,9 @@ public final class NoiseLabCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // no option means anything by NaN or infinity: refused at parse time, whether the command uses the option or not
+        cli.registerConverter(Double.class, NoiseLabCli::finite);
+        cli.registerConverter(double.class, NoiseLabCli::finite);
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine sub = ex.getCommandLine();
             // one line, as for every other rejection; the usage hint folded in
@@ -60,6 +63,19 @@ public final class NoiseLabCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, err));
         return cli.execute(args);
+    }
+
+    private static Double finite(String text) {
+        double v;
+        try {
+            v = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a finite number");
+        }
+        return v;
     }
 
     /** A message on one line, at most 300 characters. */

@@ -84,9 +84,11 @@ final class PicardCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AtomicFiles.checkTargets(out, trajectories, grid);
         Mmd.checkBandwidth(bandwidth);
-        if (n < 2 || n > SamplingRequest.MAX_SAMPLES || (trajectories != null && (track < 0 || track > n))) {
-            throw new InvalidConfigException("--n/--track", n + "/" + track, "need 2 <= n <= "
-                    + SamplingRequest.MAX_SAMPLES + " and 0 <= track <= n");
+        if (n < 2 || n > SamplingRequest.MAX_SAMPLES) {
+            throw new InvalidConfigException("--n", n, "must lie in 2.." + SamplingRequest.MAX_SAMPLES);
+        }
+        if (track < 0 || (trajectories != null && track > n)) {
+            throw new InvalidConfigException("--track", track, "must lie in 0..--n (" + n + ")");
         }
         ModelSource.Resolved m = source.resolve();
         int k = steps != null ? steps : m.schedule().steps();

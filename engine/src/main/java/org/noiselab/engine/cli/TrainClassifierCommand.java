@@ -52,8 +52,11 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AtomicFiles.checkTargets(out);
-        if (steps < 1 || batch < 1 || batch > 4096) {
-            throw new InvalidConfigException("--steps/--batch", steps + "/" + batch, "need steps >= 1, batch 1..4096");
+        if (steps < 1 || steps > 1_000_000) {
+            throw new InvalidConfigException("--steps", steps, "must lie in 1..1000000");
+        }
+        if (batch < 1 || batch > 4096) {
+            throw new InvalidConfigException("--batch", batch, "must lie in 1..4096");
         }
         ImageSet.Split split = images.split(dataset, 0);
         ImageSet train = split.train();

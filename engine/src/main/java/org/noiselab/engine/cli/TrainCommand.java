@@ -204,6 +204,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AtomicFiles.checkTargets(out, grid);
         DivergenceRule rule = new DivergenceRule(divergeFactor, divergeSteps);
+        if (logEvery < 0) {
+            throw new InvalidConfigException("--log-every", logEvery, "must be >= 0 (0 = 20 lines per run)");
+        }
         ImageSet images = ImageDatasets.isImageDataset(dataset) ? this.images.split(dataset, 0).train() : null;
         Checkpoint source = init == null ? null : initialCheckpoint();
         TrainingSetup setup = images == null ? setup() : imageSetup(images);

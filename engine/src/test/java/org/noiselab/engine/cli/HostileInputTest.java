@@ -197,7 +197,7 @@ class HostileInputTest {
         assertRejected(sweep, "--guidance = -1.0: must lie in 0..1000");
         assertThat(sweep.out()).as("no table header before the error").isEmpty();
         assertRejected(run("sample", "--model", "oracle", "--dataset", "three-class", "--class", "0", "--guidance",
-                "NaN", "--out", out.toString()), "--guidance = NaN");
+                "NaN", "--out", out.toString()), "--guidance': 'NaN' is not a finite number");
         assertRejected(run("train", "--lr", "100", "--out", dir.resolve("m.nlab").toString()), "--lr = 100.0");
         assertRejected(run("train", "--ema", "1", "--out", dir.resolve("m.nlab").toString()), "--ema = 1.0");
         assertRejected(run("train", "--timesteps", "0", "--out", dir.resolve("m.nlab").toString()), "--timesteps = 0");
