@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.noiselab.app.inject.UiThread;
+import org.noiselab.app.service.UiThread;
 import org.noiselab.engine.likelihood.CdmLikelihood;
 import org.noiselab.engine.metric.ClassifierEvaluation;
 import org.noiselab.engine.metric.LogitCurves;

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Hands values from a worker thread to the UI thread, keeping only the latest: at most one delivery is pending at a
- * time, so a producer publishing every training step never floods the UI with one task per step (STYLE rule 19).
+ * time, so a producer publishing every training step never floods the UI with one task per step.
  *
  * @param <T> the immutable value type
  */

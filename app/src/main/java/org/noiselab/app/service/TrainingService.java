@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.noiselab.app.inject.UiThread;
+import org.noiselab.app.service.UiThread;
 import org.noiselab.engine.io.Autosave;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;

@@ -21,7 +21,7 @@ import org.noiselab.app.service.DefaultRun;
 import org.noiselab.app.service.ModelChoice;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.SetupViewModel;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The control column: dataset and objective, the model the views evaluate, the training settings in a property sheet

@@ -18,7 +18,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
-import org.noiselab.app.inject.UiThread;
+import org.noiselab.app.service.UiThread;
 import org.noiselab.app.service.DefaultRun;
 import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.ModelChoice;

@@ -22,7 +22,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.noiselab.engine.InvalidConfigException;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;

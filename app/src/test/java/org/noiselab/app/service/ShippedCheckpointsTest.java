@@ -71,8 +71,8 @@ class ShippedCheckpointsTest {
             assertThat(in).as("the shipped judge").isNotNull();
             judge = org.noiselab.engine.metric.ImageClassifierTraining.load(in.readAllBytes(), "mnist-judge");
         }
-        org.noiselab.engine.image.ImageExplorer explorer = new org.noiselab.engine.image.ImageExplorer(
-                c.emaDenoiser(), c.schedule(), new org.noiselab.engine.image.ImageShape(1, 28, 28));
+        org.noiselab.engine.explore.ImageExplorer explorer = new org.noiselab.engine.explore.ImageExplorer(
+                c.emaDenoiser(), c.schedule(), new org.noiselab.engine.data.ImageShape(1, 28, 28));
         int per = 3;
         int right = 0;
         int wrong = 0;
@@ -89,7 +89,7 @@ class ShippedCheckpointsTest {
 
     /**
      * The shipped 1D CDM's single-pass likelihood (Theorem 3.2) is within 0.05 nats of the exact one on 5000 data
-     * draws (issue bar; level-calibrated, docs/experiments/cdm.md); against the exact density of the modes moved by
+     * draws (level-calibrated, docs/experiments/cdm.md); against the exact density of the modes moved by
      * 0.5 the same scores are 0.13 nats off, so the check can fail.
      */
     @org.junit.jupiter.api.Test
@@ -134,8 +134,8 @@ class ShippedCheckpointsTest {
             assertThat(manifest).as("the manifest beside the MNIST CDM").isNotNull();
         }
         var heldOut = org.noiselab.engine.image.ImageDatasets.shippedMnist();
-        var explorer = new org.noiselab.engine.image.ImageExplorer(c.emaDenoiser(), c.schedule(),
-                new org.noiselab.engine.image.ImageShape(1, 28, 28));
+        var explorer = new org.noiselab.engine.explore.ImageExplorer(c.emaDenoiser(), c.schedule(),
+                new org.noiselab.engine.data.ImageShape(1, 28, 28));
         java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
         double digits = 0;
         double shuffled = 0;

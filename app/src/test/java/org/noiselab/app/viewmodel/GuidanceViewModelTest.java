@@ -115,7 +115,7 @@ class GuidanceViewModelTest {
             return null;
         });
         await(() -> !samples.busyProperty().get() && samples.trajectoryProperty().get() != null);
-        Thread.sleep(300);
+        h.drain();
         assertThat(runs[0]).isEqualTo(1);
 
         Harness.onUi(() -> {

@@ -16,7 +16,7 @@ import org.noiselab.app.service.TrainingService;
 import org.noiselab.app.service.Workers;
 
 /**
- * The real services and view models wired by hand (STYLE rule 42): no display, no JavaFX toolkit. As in the app, one
+ * The real services and view models wired by hand, without Guice: no display, no JavaFX toolkit. As in the app, one
  * "UI" thread applies every published snapshot, so a test never sees half of one: {@link #await} tests its condition
  * on that thread, between two updates, and {@link #onUi} reads there too.
  */
@@ -72,6 +72,23 @@ final class Harness implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * Waits until everything queued before this call has run: the analysis thread's tasks, then the UI thread's
+     * deliveries of their results. After it, a request that was dropped is known to have been dropped.
+     */
+    void drain() {
+        try {
+            workers.analysis().submit(() -> { }).get(60, TimeUnit.SECONDS);
+            workers.training().submit(() -> { }).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the engine threads did not drain", e);
+        }
+        onUi(() -> null);
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.noiselab.engine.train.TrainingSession;
 import org.noiselab.engine.train.TrainingSetup;
 
 /**
- * The benchmarks of issue 7, each warmed up and then timed several times: DDPM training of the 3 x 128 MLP on dino at
+ * The throughput benchmarks, each warmed up and then timed several times: DDPM training of the 3 x 128 MLP on dino at
  * batch 256 and 4096 (AdamW, float32), CDM training of a classifier of the same size at batch 256, DDPM sampling of 1000 and 10,000 points with 1000 steps, and Picard on dino.
  * Runs on the calling thread with {@link Parallelism} set to the requested kernel threads.
  *
@@ -84,7 +84,7 @@ public record BenchSuite(int repeats, @Nullable Checkpoint picardModel, int pica
 
     /**
      * CDM training of the same width and depth at batch 256: a noise-level classifier over T + 2 = 1002 levels with
-     * the cross-entropy and the double-backward squared error (the issue 5 comparison against a DDPM step).
+     * the cross-entropy and the double-backward squared error (what a CDM step costs beside a DDPM step).
      */
     private BenchResult cdmTraining(int warmup, int steps, int threads) {
         TrainingSetup ddpm = setup(256, warmup + repeats * steps);

@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
         header = "Training and sampling throughput beside PyTorch's figures (table and JSON).",
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure training and sampling throughput (median of repeated runs after a warm-up) and",
-            "print a table beside the PyTorch figures of issue 7 (same 2-core machine); --json writes every run."})
+            "print a table beside PyTorch 1.13's figures measured on the same 2-core machine; --json writes every run."})
 final class BenchCommand implements Callable<Integer> {
 
-    /** PyTorch 1.13 on the development machine, from issue 7. */
+    /** PyTorch 1.13 on the 2-core development machine (steps or samples per second). */
     static final Map<String, String> PYTORCH = Map.of("train.batch256", "500-710", "train.batch4096", "53-57",
             "sample.n1000", "1.3", "sample.n10000", "9.5");
     static final String SHIPPED_DINO = "org/noiselab/assets/checkpoints/dino-ddpm.nlab";

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.image.ImageGrid;
-import org.noiselab.engine.image.ImageShape;
+import org.noiselab.engine.data.ImageShape;
 import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.metric.FrechetDistance;
 import org.noiselab.engine.metric.ImageClassifier;

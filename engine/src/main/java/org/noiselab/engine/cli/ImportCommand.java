@@ -13,7 +13,7 @@ import org.noiselab.engine.io.FiniteTensors;
 import org.noiselab.engine.io.FileFormatException;
 import org.noiselab.engine.io.ModelTensors;
 import org.noiselab.engine.io.Safetensors;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.schedule.ScheduleSpec;

@@ -13,7 +13,7 @@ import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.model.OracleDenoiser;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.engine.schedule.ScheduleSpec;
-import org.noiselab.engine.image.ImageShape;
+import org.noiselab.engine.data.ImageShape;
 import org.noiselab.engine.model.Models;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;

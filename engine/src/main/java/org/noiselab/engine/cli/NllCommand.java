@@ -179,7 +179,7 @@ final class NllCommand implements Callable<Integer> {
     }
 
     /**
-     * Bits per dimension of held-out images (DESIGN.md: {@code -mean(log p / d) / ln 2 + 7} for pixels scaled from
+     * Bits per dimension of held-out images ({@code -mean(log p / d) / ln 2 + 7} for pixels scaled from
      * [0, 255] to [-1, 1], no dequantisation, as in the CDM reference code).
      */
     private int imageNll(ModelSource.Resolved m) throws IOException {

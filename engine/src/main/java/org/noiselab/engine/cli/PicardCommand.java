@@ -147,7 +147,7 @@ final class PicardCommand implements Callable<Integer> {
         console.printf("picard: %d iterations, %d model evaluations per sample (sequential: %d), %.1f s%n",
                 count[0], r.evaluations(), k, (System.nanoTime() - start) / 1e9);
         if (grid != null) {
-            org.noiselab.engine.image.ImageShape s = m.image();
+            org.noiselab.engine.data.ImageShape s = m.image();
             org.noiselab.engine.image.ImageGrid.writePng(r.points(), 0, r.n(), s.channels(), s.height(), s.width(),
                     Math.min(8, r.n()), 2, 2, grid);
             console.printf("wrote the final samples to %s%n", grid);

@@ -11,7 +11,7 @@ import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.train.TrainingControl;
-import org.noiselab.engine.train.TrainingData;
+import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.train.TrainingLoop;
 import org.noiselab.engine.train.TrainingSession;
 import org.noiselab.engine.train.TrainingSetup;

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.io.AtomicFiles;
 import org.noiselab.engine.image.ImageGrid;
-import org.noiselab.engine.image.ImageShape;
+import org.noiselab.engine.data.ImageShape;
 import org.noiselab.engine.io.CsvPoints;
 import org.noiselab.engine.sample.DiffusionProblem;
 import org.noiselab.engine.sample.SampleResult;

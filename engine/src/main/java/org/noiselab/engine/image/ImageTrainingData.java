@@ -2,7 +2,7 @@ package org.noiselab.engine.image;
 
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
-import org.noiselab.engine.train.TrainingData;
+import org.noiselab.engine.data.TrainingData;
 
 /**
  * Training points drawn from a finite {@link ImageSet}: each draw is an image chosen uniformly at random, with

@@ -1,7 +1,7 @@
 package org.noiselab.engine.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;

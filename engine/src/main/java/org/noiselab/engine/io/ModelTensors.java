@@ -8,7 +8,7 @@ import org.noiselab.engine.model.MlpLayout;
 import org.noiselab.engine.model.DenseShape;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.model.Models;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.ParameterLayout;
 
 /**
  * Names and shapes of a model's parameters in files, in PyTorch's conventions so a Python reader sees a familiar

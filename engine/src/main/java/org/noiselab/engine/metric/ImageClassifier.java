@@ -2,15 +2,15 @@ package org.noiselab.engine.metric;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.noiselab.engine.model.Activation;
-import org.noiselab.engine.model.conv.ChannelOps;
-import org.noiselab.engine.model.conv.ConvLayer;
-import org.noiselab.engine.model.conv.Dense;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.Activation;
+import org.noiselab.engine.model.layer.ChannelOps;
+import org.noiselab.engine.model.layer.ConvLayer;
+import org.noiselab.engine.model.layer.Dense;
+import org.noiselab.engine.model.layer.ParameterLayout;
 
 /**
- * A small convolutional image classifier, the judge of generated images (issue 9's offline sample-quality measure,
- * not the Inception network): {@code conv3x3(16) - silu - pool - conv3x3(32) - silu - pool - conv3x3(64) - silu -
+ * A small convolutional image classifier, the judge of generated images (an offline sample-quality measure, not the
+ * Inception network): {@code conv3x3(16) - silu - pool - conv3x3(32) - silu - pool - conv3x3(64) - silu -
  * global mean} gives a 64-value feature vector (what {@link FrechetDistance} compares), and a linear layer gives
  * the class logits. Trained with cross-entropy ({@link ImageClassifierTraining}); images arrive channel-major in
  * [-1, 1], height and width divisible by 4.

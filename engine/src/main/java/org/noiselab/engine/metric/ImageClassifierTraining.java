@@ -10,7 +10,7 @@ import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.io.CheckpointFormatException;
 import org.noiselab.engine.io.Safetensors;
 import org.noiselab.engine.io.Tensor;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.ParameterLayout;
 import org.noiselab.engine.optim.AdamW;
 import org.noiselab.engine.optim.AdamWSpec;
 

@@ -1,6 +1,7 @@
 package org.noiselab.engine.model;
 
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The toy noise-level classifier of a classification diffusion model (CDM; Yadin, Elata and Michaeli 2024): an MLP

@@ -3,12 +3,13 @@ package org.noiselab.engine.model;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
-import org.noiselab.engine.model.conv.ChannelOps;
-import org.noiselab.engine.model.conv.ConvLayer;
-import org.noiselab.engine.model.conv.Dense;
-import org.noiselab.engine.model.conv.GroupNorm;
-import org.noiselab.engine.model.conv.ParameterLayout;
-import org.noiselab.engine.model.conv.ResBlock;
+import org.noiselab.engine.model.layer.ChannelOps;
+import org.noiselab.engine.model.layer.ConvLayer;
+import org.noiselab.engine.model.layer.Dense;
+import org.noiselab.engine.model.layer.GroupNorm;
+import org.noiselab.engine.model.layer.ParameterLayout;
+import org.noiselab.engine.model.layer.ResBlock;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The convolutional noise-level classifier of a {@link ConvClassifierSpec}, trainable through its input gradient.
@@ -17,8 +18,8 @@ import org.noiselab.engine.model.conv.ResBlock;
  * gradient of {@code sum_i v_i . grad_x F(x_i, t_i)} (the cotangent {@code v} of the input gradient): a mixed second
  * derivative. It is computed as a central difference of first-order parameter gradients along the input direction,
  * {@code d/dtheta [v . grad_x F(x)] = (d/dtheta F(x + h v) - d/dtheta F(x - h v)) / 2h + O(h^2)}, with {@code h} per
- * row chosen so the displacement {@code h v} has an RMS of {@value #DISPLACEMENT} per value (DESIGN.md section 4
- * allows this Hessian-vector product; {@code ConvNoiseClassifierGradientTest} checks it against finite differences of
+ * row chosen so the displacement {@code h v} has an RMS of {@value #DISPLACEMENT} per value (a
+ * Hessian-vector product by differences, as ADR 0004 records; {@code ConvNoiseClassifierGradientTest} checks it against finite differences of
  * the whole loss). A training step thus costs three forward and four backward passes.
  *
  * <p>Not thread-safe: one instance per thread.

@@ -1,6 +1,7 @@
 package org.noiselab.engine.model;
 
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The shape every dense network of the engine shares: an input layer, {@code depth} hidden layers of {@code width}

@@ -1,6 +1,7 @@
 package org.noiselab.engine.model;
 
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The toy denoiser architecture: sinusoidal features of each input coordinate and of the log-SNR, a stack of

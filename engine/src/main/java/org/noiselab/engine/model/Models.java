@@ -58,7 +58,7 @@ public final class Models {
     }
 
     /** The named tensors of an image model's parameter vector (U-Net or convolutional classifier), else null. */
-    public static org.noiselab.engine.model.conv.@Nullable ParameterLayout layoutOf(ModelSpec spec) {
+    public static org.noiselab.engine.model.layer.@Nullable ParameterLayout layoutOf(ModelSpec spec) {
         if (spec instanceof UNetSpec unet) {
             return UNetDenoiser.layoutOf(unet);
         } else if (spec instanceof ConvClassifierSpec conv) {
@@ -68,11 +68,11 @@ public final class Models {
     }
 
     /** The image shape of an image model (U-Net or convolutional classifier), or null for a toy model. */
-    public static org.noiselab.engine.image.@Nullable ImageShape imageShape(ModelSpec spec) {
+    public static org.noiselab.engine.data.@Nullable ImageShape imageShape(ModelSpec spec) {
         if (spec instanceof UNetSpec u) {
-            return new org.noiselab.engine.image.ImageShape(u.channels(), u.height(), u.width());
+            return new org.noiselab.engine.data.ImageShape(u.channels(), u.height(), u.width());
         } else if (spec instanceof ConvClassifierSpec c) {
-            return new org.noiselab.engine.image.ImageShape(c.channels(), c.height(), c.width());
+            return new org.noiselab.engine.data.ImageShape(c.channels(), c.height(), c.width());
         }
         return null;
     }

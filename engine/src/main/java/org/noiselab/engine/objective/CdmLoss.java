@@ -6,6 +6,7 @@ import org.noiselab.engine.kernel.VectorMath;
 import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The CDM objective (Yadin, Elata and Michaeli 2024, Algorithm 1) for a {@link TrainableClassifier}: draw

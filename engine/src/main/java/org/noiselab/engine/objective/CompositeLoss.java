@@ -2,6 +2,7 @@ package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
 import org.noiselab.engine.model.TrainableModel;
+import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The sum of two objectives: each runs its own forward and backward pass; the parameter gradients are added. Used for

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.model.TrainableDenoiser;
 import org.noiselab.engine.model.TrainableModel;
+import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The ITD training loss (Kong et al. 2023; the CDL reference's "standard" loss): the batch mean of one-point

@@ -7,7 +7,7 @@ import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.train.TrainingData;
+import org.noiselab.engine.data.TrainingData;
 
 /**
  * The last step of training a classification diffusion model (Yadin, Elata and Michaeli 2024): the cross-entropy

@@ -9,6 +9,7 @@ public final class TrainingControl {
     private boolean paused;
     private boolean cancelled;
     private int singleSteps;
+    private boolean waiting;
 
     /** Stops after the current step until {@link #resume()} or {@link #singleStep()}. */
     public synchronized void pause() {
@@ -43,13 +44,26 @@ public final class TrainingControl {
     }
 
     /**
+     * Whether the compute thread is blocked in {@link #awaitPermission()} for want of a permit: no step can start until
+     * a command arrives.
+     */
+    public synchronized boolean isBlocked() {
+        return waiting && paused && !cancelled && singleSteps == 0;
+    }
+
+    /**
      * Blocks while paused without a single-step permit; returns {@code false} when the run should end.
      *
      * @throws InterruptedException if the compute thread is interrupted while waiting
      */
     public synchronized boolean awaitPermission() throws InterruptedException {
-        while (!cancelled && paused && singleSteps == 0) {
-            wait();
+        waiting = true;
+        try {
+            while (!cancelled && paused && singleSteps == 0) {
+                wait();
+            }
+        } finally {
+            waiting = false;
         }
         if (cancelled) {
             return false;

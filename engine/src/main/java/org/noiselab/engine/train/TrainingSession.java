@@ -10,11 +10,13 @@ import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.objective.DiffusionLoss;
 import org.noiselab.engine.objective.LevelCalibration;
 import org.noiselab.engine.objective.Objectives;
-import org.noiselab.engine.objective.TrainingBatch;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.optim.AdamW;
 import org.noiselab.engine.optim.ExponentialMovingAverage;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.toys.ToyDatasets;
+import org.noiselab.engine.data.TrainingData;
+import org.noiselab.engine.data.ToyTrainingData;
 
 /**
  * The state of one training run and its step: draw a batch, compute loss and gradient, refuse non-finite values,

@@ -3,7 +3,7 @@ package org.noiselab.engine.train;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.InvalidConfigException;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.io.CheckpointFormatException;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.ParameterLayout;
+import org.noiselab.engine.testing.GradientCheck;
 
 /** The evaluation classifier: gradient against central differences, learning, and its file. */
 class ImageClassifierTest {
@@ -47,7 +48,7 @@ class ImageClassifierTest {
             }
             double numeric = (4 * difference(c, x, labels, n, direction, 5e-3)
                     - difference(c, x, labels, n, direction, 1e-2)) / 3;
-            if (Math.abs(along - numeric) / Math.max(1e-3, Math.abs(along) + Math.abs(numeric)) > 1e-2) {
+            if (GradientCheck.relativeError(along, numeric) > 1e-2) {
                 failures.add(s.name() + ": analytic " + along + " numeric " + numeric);
             }
         }
@@ -82,18 +83,7 @@ class ImageClassifierTest {
     }
 
     private static double difference(ImageClassifier c, float[] x, int[] labels, int n, float[] direction, double h) {
-        float[] theta = c.parameters();
-        float[] saved = theta.clone();
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] + (float) (h * direction[i]);
-        }
-        double plus = c.lossAndGradient(x, labels, n);
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] - (float) (h * direction[i]);
-        }
-        double minus = c.lossAndGradient(x, labels, n);
-        System.arraycopy(saved, 0, theta, 0, theta.length);
-        return (plus - minus) / (2 * h);
+        return GradientCheck.alongDirection(c.parameters(), direction, h, () -> c.lossAndGradient(x, labels, n));
     }
 
     /** Noisy 8x8 horizontal (class 0) and vertical (class 1) bars at random positions. */

@@ -10,6 +10,7 @@ import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.toys.GaussianMixture;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * The CDM theorems (Yadin, Elata and Michaeli 2024) checked with the exact noise-level classifier of a mixture:
@@ -37,13 +38,8 @@ class CdmTheoremsTest {
         for (int i = 0; i < 8; i++) {
             for (int j = 0; j < d.dim(); j++) {
                 int k = i * d.dim() + j;
-                float saved = x[k];
-                x[k] = (float) (saved + h);
-                double plus = gap(c, x, i, levels[i]);
-                x[k] = (float) (saved - h);
-                double minus = gap(c, x, i, levels[i]);
-                x[k] = saved;
-                double numeric = (plus - minus) / ((double) (float) (saved + h) - (float) (saved - h));
+                int row = i;
+                double numeric = GradientCheck.alongParameter(x, k, h, () -> gap(c, x, row, levels[row]));
                 assertThat((double) analytic[k]).as("%s level %d", name, levels[i])
                         .isCloseTo(numeric, org.assertj.core.api.Assertions.within(2e-2 * (1 + Math.abs(numeric))));
             }

@@ -8,11 +8,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.ParameterLayout;
 import org.noiselab.engine.objective.CdmLoss;
 import org.noiselab.engine.objective.ObjectiveSpec;
-import org.noiselab.engine.objective.TrainingBatch;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * The convolutional noise-level classifier against central differences: its input gradient of the level gap (at
@@ -45,7 +46,7 @@ class ConvNoiseClassifierGradientTest {
             double h = 1e-2;
             double numeric = (gap(model, shifted(x, u, h), level, labels, i)
                     - gap(model, shifted(x, u, -h), level, labels, i)) / (2 * h);
-            assertThat(relativeError(along, numeric)).as("row %d: analytic %s numeric %s", i, along, numeric)
+            assertThat(GradientCheck.relativeError(along, numeric)).as("row %d: analytic %s numeric %s", i, along, numeric)
                     .isLessThan(TOLERANCE);
         }
     }
@@ -71,11 +72,11 @@ class ConvNoiseClassifierGradientTest {
             // Richardson-extrapolated central differences; steps large enough that float rounding of the loss stays small
             double numeric = (4 * difference(model, loss, batch, direction, 1e-2)
                     - difference(model, loss, batch, direction, 2e-2)) / 3;
-            if (relativeError(along, numeric) > TOLERANCE) {
+            if (GradientCheck.relativeError(along, numeric) > TOLERANCE) {
                 failures.add(slice.name() + ": analytic " + along + " numeric " + numeric);
             }
             if (slice.name().equals("conv_in.weight")) {
-                assertThat(relativeError(1.1 * along, numeric)).as("a 10% error is caught").isGreaterThan(TOLERANCE);
+                assertThat(GradientCheck.relativeError(1.1 * along, numeric)).as("a 10% error is caught").isGreaterThan(TOLERANCE);
             }
         }
         assertThat(failures).isEmpty();
@@ -83,18 +84,8 @@ class ConvNoiseClassifierGradientTest {
 
     private static double difference(ConvNoiseClassifier model, CdmLoss loss, TrainingBatch batch, float[] direction,
                                      double h) {
-        float[] theta = model.parameters();
-        float[] saved = theta.clone();
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] + (float) (h * direction[i]);
-        }
-        double plus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] - (float) (h * direction[i]);
-        }
-        double minus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-        System.arraycopy(saved, 0, theta, 0, theta.length);
-        return (plus - minus) / (2 * h);
+        return GradientCheck.alongDirection(model.parameters(), direction, h,
+                () -> loss.lossAndGradient(model, batch, new SplittableRandom(77)));
     }
 
     /** {@code F(x_i, tau_i) = f[T+1] - f(tau)}, f interpolated linearly between integer levels. */
@@ -147,7 +138,4 @@ class ConvNoiseClassifierGradientTest {
         return v;
     }
 
-    private static double relativeError(double a, double b) {
-        return Math.abs(a - b) / Math.max(1e-3, Math.abs(a) + Math.abs(b));
-    }
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.noiselab.engine.model.layer.Activation;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * Finite-difference checks of the noise-level classifier's two derivatives: its input gradient of the level gap
@@ -36,14 +38,9 @@ class MlpClassifierGradientTest {
         for (int i = 0; i < b.n; i++) {
             for (int j = 0; j < spec.dim(); j++) {
                 int k = i * spec.dim() + j;
-                float saved = b.x[k];
-                b.x[k] = (float) (saved + h);
-                double plus = gap(model, b, i);
-                b.x[k] = (float) (saved - h);
-                double minus = gap(model, b, i);
-                b.x[k] = saved;
-                double numeric = (plus - minus) / ((double) (float) (saved + h) - (float) (saved - h));
-                assertThat(relativeError(analytic[k], numeric)).as("%s row %d dim %d", label, i, j).isLessThan(2e-2);
+                int row = i;
+                double numeric = GradientCheck.alongParameter(b.x, k, h, () -> gap(model, b, row));
+                assertThat(GradientCheck.relativeError(analytic[k], numeric)).as("%s row %d dim %d", label, i, j).isLessThan(2e-2);
             }
         }
     }
@@ -60,7 +57,7 @@ class MlpClassifierGradientTest {
         String where = "";
         for (int s = 0; s < 300; s++) {
             int p = s % 2 == 0 ? pick.nextInt(size) : size - 1 - pick.nextInt(Math.min(size, 300));
-            double err = relativeError(analytic[p], numeric(model, b, p, 1e-2, 1, 1));
+            double err = GradientCheck.relativeError(analytic[p], numeric(model, b, p, 1e-2, 1, 1));
             if (err > worst) {
                 worst = err;
                 where = "parameter " + p + " analytic " + analytic[p];
@@ -78,7 +75,7 @@ class MlpClassifierGradientTest {
             float[] analytic = analyticGradient(model, b, weights[0], weights[1]);
             for (int p = 0; p < analytic.length; p += 37) {
                 double numeric = numeric(model, b, p, 1e-2, weights[0], weights[1]);
-                assertThat(relativeError(analytic[p], numeric)).as("parameter %d, weights %s", p,
+                assertThat(GradientCheck.relativeError(analytic[p], numeric)).as("parameter %d, weights %s", p,
                         java.util.Arrays.toString(weights)).isLessThan(2e-2);
             }
         }
@@ -95,8 +92,8 @@ class MlpClassifierGradientTest {
             largest = Math.abs(analytic[p]) > Math.abs(analytic[largest]) ? p : largest;
         }
         double numeric = numeric(model, b, largest, 1e-2, 0, 1);
-        assertThat(relativeError(analytic[largest], numeric)).isLessThan(2e-2);
-        assertThat(relativeError(1.1 * analytic[largest], numeric)).isGreaterThan(2e-2);
+        assertThat(GradientCheck.relativeError(analytic[largest], numeric)).isLessThan(2e-2);
+        assertThat(GradientCheck.relativeError(1.1 * analytic[largest], numeric)).isGreaterThan(2e-2);
     }
 
     @Test
@@ -141,14 +138,8 @@ class MlpClassifierGradientTest {
 
     private static double numeric(MlpClassifier model, Batch b, int p, double h, double logitWeight,
                                   double gapWeight) {
-        float[] theta = model.parameters();
-        float saved = theta[p];
-        theta[p] = (float) (saved + h);
-        double plus = functional(model, b, logitWeight, gapWeight);
-        theta[p] = (float) (saved - h);
-        double minus = functional(model, b, logitWeight, gapWeight);
-        theta[p] = saved;
-        return (plus - minus) / ((double) (float) (saved + h) - (double) (float) (saved - h));
+        return GradientCheck.alongParameter(model.parameters(), p, h, () -> functional(model, b, logitWeight,
+                gapWeight));
     }
 
     /** {@code Phi = logitWeight sum c . f(x) + gapWeight sum w . grad_x F(x, t)}, through the inference paths. */
@@ -175,9 +166,6 @@ class MlpClassifierGradientTest {
         return out;
     }
 
-    private static double relativeError(double a, double b) {
-        return Math.abs(a - b) / Math.max(1e-2, Math.abs(a) + Math.abs(b));
-    }
 
     /** A random batch and the coefficients of the functional. */
     record Batch(float[] x, int[] levels, int[] labels, float[] logitCoefficients, float[] gapCoefficients, int n) {

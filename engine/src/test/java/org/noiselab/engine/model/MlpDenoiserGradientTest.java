@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.noiselab.engine.model.layer.Activation;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * Finite-difference checks of {@link MlpDenoiser#backward}: for a random linear functional {@code L = sum c_i eps_i},
@@ -47,8 +49,8 @@ class MlpDenoiserGradientTest {
         for (int p = 0; p < analytic.length; p++) {
             largest = Math.abs(analytic[p]) > Math.abs(analytic[largest]) ? p : largest;
         }
-        double honest = relativeError(analytic[largest], numeric(model, batch, largest, 1e-2));
-        double tenPercentOff = relativeError(1.1 * analytic[largest], numeric(model, batch, largest, 1e-2));
+        double honest = GradientCheck.relativeError(analytic[largest], numeric(model, batch, largest, 1e-2));
+        double tenPercentOff = GradientCheck.relativeError(1.1 * analytic[largest], numeric(model, batch, largest, 1e-2));
         assertThat(honest).isLessThan(2e-2);
         assertThat(tenPercentOff).isGreaterThan(2e-2);
     }
@@ -68,7 +70,7 @@ class MlpDenoiserGradientTest {
         for (int s = 0; s < samples; s++) {
             // Half the probes are spread uniformly, half land on the small tensors (biases, read-out, class table).
             int p = s % 2 == 0 ? pick.nextInt(size) : size - 1 - pick.nextInt(Math.min(size, 400));
-            double err = relativeError(analytic[p], numeric(model, batch, p, h));
+            double err = GradientCheck.relativeError(analytic[p], numeric(model, batch, p, h));
             if (err > 2e-2) {
                 failures++;
             }
@@ -80,9 +82,6 @@ class MlpDenoiserGradientTest {
         return new GradientReport(worst, where, failures);
     }
 
-    private static double relativeError(double a, double b) {
-        return Math.abs(a - b) / Math.max(1e-2, Math.abs(a) + Math.abs(b));
-    }
 
     private static float[] analyticGradient(MlpDenoiser model, Batch b) {
         float[] out = new float[b.n * model.dim()];
@@ -92,15 +91,7 @@ class MlpDenoiserGradientTest {
     }
 
     private static double numeric(MlpDenoiser model, Batch b, int p, double h) {
-        float[] theta = model.parameters();
-        float saved = theta[p];
-        theta[p] = (float) (saved + h);
-        double plus = functional(model, b);
-        theta[p] = (float) (saved - h);
-        double minus = functional(model, b);
-        theta[p] = saved;
-        double actualStep = ((double) (float) (saved + h) - (double) (float) (saved - h));
-        return (plus - minus) / actualStep;
+        return GradientCheck.alongParameter(model.parameters(), p, h, () -> functional(model, b));
     }
 
     private static double functional(MlpDenoiser model, Batch b) {

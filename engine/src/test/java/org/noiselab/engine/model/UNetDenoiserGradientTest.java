@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.noiselab.engine.model.conv.ParameterLayout;
+import org.noiselab.engine.model.layer.ParameterLayout;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * Finite-difference checks of {@link UNetDenoiser#backward}, tensor by tensor: for a random linear functional
@@ -47,14 +48,14 @@ class UNetDenoiserGradientTest {
                 largest = Math.abs(analytic[p]) > Math.abs(analytic[largest]) ? p : largest;
             }
             double numeric = richardson(model, batch, direction);
-            if (relativeError(along, numeric) > TOLERANCE) {
+            if (GradientCheck.relativeError(along, numeric) > TOLERANCE) {
                 failures.add(slice.name() + " along a random direction: analytic " + along + " numeric " + numeric);
             }
             // ... and at its entry with the largest gradient.
             float[] unit = new float[analytic.length];
             unit[largest] = 1f;
             double single = richardson(model, batch, unit);
-            if (relativeError(analytic[largest], single) > TOLERANCE) {
+            if (GradientCheck.relativeError(analytic[largest], single) > TOLERANCE) {
                 failures.add(slice.name() + "[" + (largest - slice.offset()) + "]: analytic " + analytic[largest]
                         + " numeric " + single);
             }
@@ -77,8 +78,8 @@ class UNetDenoiserGradientTest {
         float[] unit = new float[analytic.length];
         unit[largest] = 1f;
         double numeric = richardson(model, batch, unit);
-        assertThat(relativeError(analytic[largest], numeric)).isLessThan(TOLERANCE);
-        assertThat(relativeError(1.1 * analytic[largest], numeric)).isGreaterThan(TOLERANCE);
+        assertThat(GradientCheck.relativeError(analytic[largest], numeric)).isLessThan(TOLERANCE);
+        assertThat(GradientCheck.relativeError(1.1 * analytic[largest], numeric)).isGreaterThan(TOLERANCE);
     }
 
     @Test
@@ -109,9 +110,6 @@ class UNetDenoiserGradientTest {
         return model;
     }
 
-    private static double relativeError(double a, double b) {
-        return Math.abs(a - b) / Math.max(1e-2, Math.abs(a) + Math.abs(b));
-    }
 
     private static float[] analyticGradient(UNetDenoiser model, Batch b) {
         float[] out = new float[b.n * model.dim()];
@@ -121,18 +119,7 @@ class UNetDenoiserGradientTest {
     }
 
     private static double numeric(UNetDenoiser model, Batch b, float[] direction, double h) {
-        float[] theta = model.parameters();
-        float[] saved = theta.clone();
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] + (float) (h * direction[i]);
-        }
-        double plus = functional(model, b);
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] - (float) (h * direction[i]);
-        }
-        double minus = functional(model, b);
-        System.arraycopy(saved, 0, theta, 0, theta.length);
-        return (plus - minus) / (2 * h);
+        return GradientCheck.alongDirection(model.parameters(), direction, h, () -> functional(model, b));
     }
 
     /** {@code (4 D(h) - D(2h)) / 3}: the central difference with its {@code h^2} error term cancelled. */

@@ -7,10 +7,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.noiselab.engine.model.Activation;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.MlpClassifier;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * The CDM loss (cross-entropy over noise levels plus the squared error of the classifier-gradient denoiser) and its
@@ -34,15 +36,9 @@ class CdmLossGradientTest {
         SplittableRandom pick = new SplittableRandom(5);
         for (int probe = 0; probe < 150; probe++) {
             int p = probe % 2 == 0 ? pick.nextInt(analytic.length) : analytic.length - 1 - pick.nextInt(300);
-            float saved = model.parameters()[p];
-            double h = 1e-2;
-            model.parameters()[p] = (float) (saved + h);
-            double plus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-            model.parameters()[p] = (float) (saved - h);
-            double minus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-            model.parameters()[p] = saved;
-            double numeric = (plus - minus) / ((double) (float) (saved + h) - (double) (float) (saved - h));
-            double err = Math.abs(numeric - analytic[p]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[p]));
+            double numeric = GradientCheck.alongParameter(model.parameters(), p, 1e-2,
+                    () -> loss.lossAndGradient(model, batch, new SplittableRandom(77)));
+            double err = GradientCheck.relativeError(numeric, analytic[p]);
             assertThat(err).as("parameter %d: analytic %s numeric %s", p, analytic[p], numeric).isLessThan(2e-2);
         }
     }

@@ -11,6 +11,8 @@ import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.testing.GradientCheck;
 
 /** The ITD and contrastive losses and their parameter gradients agree with central differences. */
 class ContrastiveLossGradientTest {
@@ -55,15 +57,9 @@ class ContrastiveLossGradientTest {
         int failures = 0;
         for (int probe = 0; probe < 120; probe++) {
             int p = pick.nextInt(analytic.length);
-            float saved = model.parameters()[p];
-            double h = 1e-2;
-            model.parameters()[p] = (float) (saved + h);
-            double plus = lossFactory.get().lossAndGradient(model, batch, new SplittableRandom(42));
-            model.parameters()[p] = (float) (saved - h);
-            double minus = lossFactory.get().lossAndGradient(model, batch, new SplittableRandom(42));
-            model.parameters()[p] = saved;
-            double numeric = (plus - minus) / ((double) (float) (saved + h) - (double) (float) (saved - h));
-            double err = Math.abs(numeric - analytic[p]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[p]));
+            double numeric = GradientCheck.alongParameter(model.parameters(), p, 1e-2,
+                    () -> lossFactory.get().lossAndGradient(model, batch, new SplittableRandom(42)));
+            double err = GradientCheck.relativeError(numeric, analytic[p]);
             if (err > 2e-2) {
                 failures++;
             }

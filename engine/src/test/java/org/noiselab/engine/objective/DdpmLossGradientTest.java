@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * The DDPM loss and its parameter gradient agree with central differences of the loss itself (the same noise and
@@ -32,15 +34,9 @@ class DdpmLossGradientTest {
         int checked = 0;
         for (int probe = 0; probe < 150; probe++) {
             int p = pick.nextInt(analytic.length);
-            float saved = model.parameters()[p];
-            double h = 1e-2;
-            model.parameters()[p] = (float) (saved + h);
-            double plus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-            model.parameters()[p] = (float) (saved - h);
-            double minus = loss.lossAndGradient(model, batch, new SplittableRandom(77));
-            model.parameters()[p] = saved;
-            double numeric = (plus - minus) / ((double) (float) (saved + h) - (double) (float) (saved - h));
-            double err = Math.abs(numeric - analytic[p]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[p]));
+            double numeric = GradientCheck.alongParameter(model.parameters(), p, 1e-2,
+                    () -> loss.lossAndGradient(model, batch, new SplittableRandom(77)));
+            double err = GradientCheck.relativeError(numeric, analytic[p]);
             assertThat(err).as("parameter %d: analytic %s numeric %s", p, analytic[p], numeric).isLessThan(2e-2);
             checked++;
         }

@@ -12,6 +12,8 @@ import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.UNetDenoiser;
 import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * DDPM + CDL and ITD on a conditional U-Net: the parameter gradient of the whole objective agrees with central
@@ -68,25 +70,15 @@ class ImageContrastiveLossTest {
             }
             double numeric = (4 * difference(model, batch, loss, direction, 5e-4)
                     - difference(model, batch, loss, direction, 1e-3)) / 3;
-            assertThat(Math.abs(numeric - along) / Math.max(1e-3, Math.abs(numeric) + Math.abs(along)))
+            assertThat(GradientCheck.relativeError(numeric, along))
                     .as("direction %d: analytic %s numeric %s", probe, along, numeric).isLessThan(1e-2);
         }
     }
 
     private static double difference(UNetDenoiser model, TrainingBatch batch, Supplier<DiffusionLoss> loss,
                                      float[] direction, double h) {
-        float[] theta = model.parameters();
-        float[] saved = theta.clone();
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] + (float) (h * direction[i]);
-        }
-        double plus = loss.get().lossAndGradient(model, batch, new SplittableRandom(42));
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = saved[i] - (float) (h * direction[i]);
-        }
-        double minus = loss.get().lossAndGradient(model, batch, new SplittableRandom(42));
-        System.arraycopy(saved, 0, theta, 0, theta.length);
-        return (plus - minus) / (2 * h);
+        return GradientCheck.alongDirection(model.parameters(), direction, h,
+                () -> loss.get().lossAndGradient(model, batch, new SplittableRandom(42)));
     }
 
     private static DiffusionLoss ddpmCdl() {

@@ -11,7 +11,7 @@ import org.noiselab.engine.model.ExactNoiseClassifier;
 import org.noiselab.engine.model.MlpClassifier;
 import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.train.ToyTrainingData;
+import org.noiselab.engine.data.ToyTrainingData;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
 

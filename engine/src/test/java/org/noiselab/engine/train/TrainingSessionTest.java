@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.noiselab.engine.testing.Fixtures;
 import org.noiselab.toys.ToyDatasets;
+import org.noiselab.engine.data.TrainingData;
+import org.noiselab.engine.data.ToyTrainingData;
 
 class TrainingSessionTest {
 
@@ -101,12 +103,12 @@ class TrainingSessionTest {
         control.pause();
         CompletableFuture<TrainingOutcome> run = CompletableFuture.supplyAsync(
                 () -> TrainingLoop.run(s, control, List.of()));
-        Thread.sleep(100);
+        // the loop is parked at the gate before its first step: none can run without a command
+        waitFor(control::isBlocked);
         assertThat(s.step()).isZero();
         control.singleStep();
         control.singleStep();
-        waitFor(() -> s.step() == 2);
-        Thread.sleep(100);
+        waitFor(() -> s.step() == 2 && control.isBlocked());
         assertThat(s.step()).isEqualTo(2);
         control.resume();
         waitFor(() -> s.step() > 20);

@@ -1,7 +1,6 @@
-package org.noiselab.engine.model.conv;
+package org.noiselab.engine.model.layer;
 
 import java.util.SplittableRandom;
-import org.noiselab.engine.model.Activation;
 
 /**
  * The residual block of the DDPM U-Net (Ho et al. 2020, after Wide ResNets), on NHWC activations:

@@ -1,4 +1,4 @@
-package org.noiselab.engine.model.conv;
+package org.noiselab.engine.model.layer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,4 +1,4 @@
-package org.noiselab.engine.model.conv;
+package org.noiselab.engine.model.layer;
 
 /**
  * Parameter-free reshaping of NHWC activations and their exact adjoints: 2x2 average pooling, nearest-neighbour 2x

@@ -1,4 +1,4 @@
-package org.noiselab.app.inject;
+package org.noiselab.app.service;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.ElementType.METHOD;

@@ -1,4 +1,4 @@
-package org.noiselab.engine.objective;
+package org.noiselab.engine.data;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,9 +1,10 @@
-package org.noiselab.engine.image;
+package org.noiselab.engine.explore;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.data.ImageShape;
 import org.noiselab.engine.likelihood.CdmLikelihood;
 import org.noiselab.engine.likelihood.GaussianReference;
 import org.noiselab.engine.likelihood.ItdEstimator;

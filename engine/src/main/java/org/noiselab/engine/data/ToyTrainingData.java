@@ -1,4 +1,4 @@
-package org.noiselab.engine.train;
+package org.noiselab.engine.data;
 
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;

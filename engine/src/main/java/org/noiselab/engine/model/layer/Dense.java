@@ -1,4 +1,4 @@
-package org.noiselab.engine.model.conv;
+package org.noiselab.engine.model.layer;
 
 import java.util.SplittableRandom;
 import org.noiselab.engine.kernel.VectorGemm;

@@ -1,4 +1,4 @@
-package org.noiselab.engine.image;
+package org.noiselab.engine.data;
 
 /**
  * The shape of the images a model works on; data points are such images flattened channel-major.

@@ -1,4 +1,4 @@
-package org.noiselab.engine.model;
+package org.noiselab.engine.model.layer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
