@@ -30,22 +30,13 @@ final class DdimSampler implements Sampler {
 
     @Override
     public SampleResult sample(DiffusionProblem problem, SamplingRequest request, SamplingListener listener) {
-        NoiseSchedule schedule = problem.schedule();
-        int[] tau = SamplerRun.respacedSteps(schedule.steps(), spec.steps());
-        SamplerRun run = new SamplerRun(problem, request, listener);
-        int k = spec.steps();
-        run.start(k, schedule.alphaBar(tau[k]));
-        for (int i = k; i >= 1; i--) {
-            double abar = schedule.alphaBar(tau[i]);
-            double abarPrev = schedule.alphaBar(tau[i - 1]);
-            run.predict(run.x, schedule.logSnr(tau[i]));
-            step(run, abar, abarPrev);
-            run.publish(k - i + 1, k, abarPrev);
-        }
-        return run.result();
+        return RespacedLoop.sample(problem, request, listener, spec.steps(), this::step);
     }
 
-    private void step(SamplerRun run, double abar, double abarPrev) {
+    private double step(SamplerRun run, NoiseSchedule schedule, int from, int to) {
+        double abar = schedule.alphaBar(from);
+        double abarPrev = schedule.alphaBar(to);
+        run.predict(run.x, schedule.logSnr(from));
         double s = eta * Math.sqrt((1 - abarPrev) / (1 - abar) * (1 - abar / abarPrev));
         double sigma = Math.sqrt(1 - abar);
         double invSqrtAbar = 1 / Math.sqrt(abar);
@@ -61,5 +52,6 @@ final class DdimSampler implements Sampler {
             }
             x[i] = (float) next;
         }
+        return abarPrev;
     }
 }

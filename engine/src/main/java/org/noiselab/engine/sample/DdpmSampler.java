@@ -26,28 +26,24 @@ final class DdpmSampler implements Sampler {
 
     @Override
     public SampleResult sample(DiffusionProblem problem, SamplingRequest request, SamplingListener listener) {
-        NoiseSchedule schedule = problem.schedule();
-        int[] tau = SamplerRun.respacedSteps(schedule.steps(), spec.steps());
-        SamplerRun run = new SamplerRun(problem, request, listener);
-        int k = spec.steps();
+        return RespacedLoop.sample(problem, request, listener, spec.steps(), DdpmSampler::step);
+    }
+
+    private static double step(SamplerRun run, NoiseSchedule schedule, int from, int to) {
+        double abar = schedule.alphaBar(from);
+        double abarPrev = schedule.alphaBar(to);
+        double alpha = abar / abarPrev;
+        double beta = 1 - alpha;
+        double noiseStd = Math.sqrt((1 - abarPrev) / (1 - abar) * beta);
+        double epsCoefficient = beta / Math.sqrt(1 - abar);
+        double invSqrtAlpha = 1 / Math.sqrt(alpha);
         float[] x = run.x;
-        run.start(k, schedule.alphaBar(tau[k]));
-        for (int i = k; i >= 1; i--) {
-            double abar = schedule.alphaBar(tau[i]);
-            double abarPrev = schedule.alphaBar(tau[i - 1]);
-            double alpha = abar / abarPrev;
-            double beta = 1 - alpha;
-            double noiseStd = Math.sqrt((1 - abarPrev) / (1 - abar) * beta);
-            double epsCoefficient = beta / Math.sqrt(1 - abar);
-            double invSqrtAlpha = 1 / Math.sqrt(alpha);
-            run.predict(x, schedule.logSnr(tau[i]));
-            float[] eps = run.eps;
-            for (int j = 0; j < x.length; j++) {
-                double mean = (x[j] - epsCoefficient * eps[j]) * invSqrtAlpha;
-                x[j] = (float) (noiseStd > 0 ? mean + noiseStd * run.gaussian() : mean);
-            }
-            run.publish(k - i + 1, k, abarPrev);
+        run.predict(x, schedule.logSnr(from));
+        float[] eps = run.eps;
+        for (int j = 0; j < x.length; j++) {
+            double mean = (x[j] - epsCoefficient * eps[j]) * invSqrtAlpha;
+            x[j] = (float) (noiseStd > 0 ? mean + noiseStd * run.gaussian() : mean);
         }
-        return run.result();
+        return abarPrev;
     }
 }

@@ -28,43 +28,32 @@ final class DpmSolver2Sampler implements Sampler {
 
     @Override
     public SampleResult sample(DiffusionProblem problem, SamplingRequest request, SamplingListener listener) {
-        NoiseSchedule schedule = problem.schedule();
-        int[] tau = SamplerRun.respacedSteps(schedule.steps(), spec.steps());
-        SamplerRun run = new SamplerRun(problem, request, listener);
-        int k = spec.steps();
+        float[] u = new float[request.n() * problem.denoiser().dim()];
+        return RespacedLoop.sample(problem, request, listener, spec.steps(), (run, schedule, from, to) -> to == 0
+                ? RespacedLoop.toCleanData(run, schedule, from) : secondOrderStep(run, schedule, from, to, u));
+    }
+
+    private static double secondOrderStep(SamplerRun run, NoiseSchedule schedule, int from, int to, float[] u) {
+        double lambda = schedule.logSnr(from);
+        double lambdaNext = schedule.logSnr(to);
+        double h = (lambdaNext - lambda) / 2;
+        double lambdaMid = lambda + h;
+        double a = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambda));
+        double aMid = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambdaMid));
+        double sMid = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(-lambdaMid));
+        double aNext = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambdaNext));
+        double sNext = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(-lambdaNext));
         float[] x = run.x;
-        float[] u = new float[x.length];
-        run.start(k, schedule.alphaBar(tau[k]));
-        for (int i = k; i >= 2; i--) {
-            double lambda = schedule.logSnr(tau[i]);
-            double lambdaNext = schedule.logSnr(tau[i - 1]);
-            double h = (lambdaNext - lambda) / 2;
-            double lambdaMid = lambda + h;
-            double a = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambda));
-            double aMid = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambdaMid));
-            double sMid = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(-lambdaMid));
-            double aNext = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(lambdaNext));
-            double sNext = Math.sqrt(NoiseSchedule.alphaBarOfLogSnr(-lambdaNext));
-            run.predict(x, lambda);
-            double midEps = sMid * Math.expm1(h / 2);
-            for (int j = 0; j < x.length; j++) {
-                u[j] = (float) (aMid / a * x[j] - midEps * run.eps[j]);
-            }
-            run.predict(u, lambdaMid);
-            double nextEps = sNext * Math.expm1(h);
-            for (int j = 0; j < x.length; j++) {
-                x[j] = (float) (aNext / a * x[j] - nextEps * run.eps[j]);
-            }
-            run.publish(k - i + 1, k, schedule.alphaBar(tau[i - 1]));
-        }
-        double abar = schedule.alphaBar(tau[1]);
-        run.predict(x, schedule.logSnr(tau[1]));
-        double sigma = Math.sqrt(1 - abar);
-        double invSqrtAbar = 1 / Math.sqrt(abar);
+        run.predict(x, lambda);
+        double midEps = sMid * Math.expm1(h / 2);
         for (int j = 0; j < x.length; j++) {
-            x[j] = (float) ((x[j] - sigma * run.eps[j]) * invSqrtAbar);
+            u[j] = (float) (aMid / a * x[j] - midEps * run.eps[j]);
         }
-        run.publish(k, k, 1.0);
-        return run.result();
+        run.predict(u, lambdaMid);
+        double nextEps = sNext * Math.expm1(h);
+        for (int j = 0; j < x.length; j++) {
+            x[j] = (float) (aNext / a * x[j] - nextEps * run.eps[j]);
+        }
+        return schedule.alphaBar(to);
     }
 }

@@ -29,40 +29,28 @@ final class LangevinSampler implements Sampler {
 
     @Override
     public SampleResult sample(DiffusionProblem problem, SamplingRequest request, SamplingListener listener) {
-        NoiseSchedule schedule = problem.schedule();
-        int[] tau = SamplerRun.respacedSteps(schedule.steps(), spec.steps());
-        SamplerRun run = new SamplerRun(problem, request, listener);
-        int k = spec.steps();
+        float[] z = new float[request.n() * problem.denoiser().dim()];
+        return RespacedLoop.sample(problem, request, listener, spec.steps(), (run, schedule, from, to) -> {
+            correct(run, schedule, from, z);
+            return to == 0 ? RespacedLoop.toCleanData(run, schedule, from) : schedule.alphaBar(from);
+        });
+    }
+
+    /** The {@code M} corrector steps at training step {@code t}. */
+    private void correct(SamplerRun run, NoiseSchedule schedule, int t, float[] z) {
+        double sigma = Math.sqrt(1 - schedule.alphaBar(t));
         float[] x = run.x;
-        float[] z = new float[x.length];
-        run.start(k, schedule.alphaBar(tau[k]));
-        for (int i = k; i >= 1; i--) {
-            double abar = schedule.alphaBar(tau[i]);
-            double sigma = Math.sqrt(1 - abar);
-            for (int m = 0; m < spec.stepsPerLevel(); m++) {
-                run.predict(x, schedule.logSnr(tau[i]));
-                run.fillGaussian(z);
-                double ratio = spec.snr() * meanRowNorm(z, run.n, run.dim) / (meanRowNorm(run.eps, run.n, run.dim) / sigma);
-                double e = 2 * ratio * ratio;
-                double drift = -e / sigma;
-                double noise = Math.sqrt(2 * e);
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = (float) (x[j] + drift * run.eps[j] + noise * z[j]);
-                }
-            }
-            if (i > 1) {
-                run.publish(k - i + 1, k, abar);
+        for (int m = 0; m < spec.stepsPerLevel(); m++) {
+            run.predict(x, schedule.logSnr(t));
+            run.fillGaussian(z);
+            double ratio = spec.snr() * meanRowNorm(z, run.n, run.dim) / (meanRowNorm(run.eps, run.n, run.dim) / sigma);
+            double e = 2 * ratio * ratio;
+            double drift = -e / sigma;
+            double noise = Math.sqrt(2 * e);
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) (x[j] + drift * run.eps[j] + noise * z[j]);
             }
         }
-        double abar = schedule.alphaBar(tau[1]);
-        run.predict(x, schedule.logSnr(tau[1]));
-        double sigma = Math.sqrt(1 - abar);
-        double invSqrtAbar = 1 / Math.sqrt(abar);
-        for (int j = 0; j < x.length; j++) {
-            x[j] = (float) ((x[j] - sigma * run.eps[j]) * invSqrtAbar);
-        }
-        run.publish(k, k, 1.0);
-        return run.result();
     }
 
     private static double meanRowNorm(float[] v, int n, int dim) {

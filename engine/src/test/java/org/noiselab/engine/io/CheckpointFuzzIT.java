@@ -36,7 +36,7 @@ import org.noiselab.engine.train.TrainingSetup;
  * {@link CheckpointFormatException} (whose message says what is wrong) or load to exactly the original tensors; none
  * may throw anything else, take more than 2 s, or allocate more than {@link #ALLOCATION_BOUND} bytes while loading.
  */
-class CheckpointFuzzTest {
+class CheckpointFuzzIT {
 
     /** The stated bound on what one load of a mutated 30 KB checkpoint may allocate. */
     static final long ALLOCATION_BOUND = 48L << 20;

@@ -20,7 +20,7 @@ import org.noiselab.engine.train.TrainingSession;
  * must be exactly one of the states it saved: its step is a multiple of the autosave interval and retraining the same
  * setup to that step reproduces its weights bit for bit.
  */
-class AutosaveKillTest {
+class AutosaveKillIT {
 
     private static final int EVERY = 25;
     private final int threadsBefore = Parallelism.threads();
