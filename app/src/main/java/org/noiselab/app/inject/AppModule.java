@@ -9,6 +9,7 @@ import javafx.application.Platform;
 import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunStore;
+import org.noiselab.app.service.WindowMemory;
 import org.noiselab.app.service.Workers;
 import org.noiselab.app.view.FxDialogService;
 import org.noiselab.app.service.UiThread;
@@ -58,5 +59,11 @@ public final class AppModule extends AbstractModule {
     @Singleton
     RecentFiles recentFiles() {
         return new RecentFiles(preferences);
+    }
+
+    @Provides
+    @Singleton
+    WindowMemory windowMemory() {
+        return new WindowMemory(preferences);
     }
 }

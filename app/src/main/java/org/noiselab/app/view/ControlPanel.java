@@ -95,6 +95,9 @@ public final class ControlPanel {
             if (item instanceof SettingItem s && !s.choices().isEmpty()) {
                 return Editors.createChoiceEditor(item, s.choices());
             }
+            if (item instanceof SettingItem s && Number.class.isAssignableFrom(s.getType())) {
+                return new NumberEditor(s, setup::reportUnreadable);
+            }
             return new DefaultPropertyEditorFactory().call(item);
         });
         sheet.setPrefHeight(330);

@@ -23,6 +23,10 @@ import org.noiselab.app.viewmodel.ImagesViewModel;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
+import javafx.stage.WindowEvent;
+import org.noiselab.app.service.WindowMemory;
 
 /**
  * The main window: menu bar, control column, the workspace of views (dataset, training, score error, samples) and
@@ -30,6 +34,7 @@ import org.noiselab.app.viewmodel.SamplesViewModel;
  */
 public final class MainView {
 
+    private final WindowMemory windowMemory;
     private final LabViewModel lab;
     private final ViewSettings settings;
     private final FxDialogService dialogs;
@@ -52,8 +57,9 @@ public final class MainView {
                     DatasetView datasetView, TrainingView trainingView, ScoreErrorView scoreErrorView,
                     SamplesView samplesView, PicardView picardView, ClassifierView classifierView, ImagesView imagesView,
                     StatusView status, SamplesViewModel samples, ImagesViewModel images,
-                    ScoreErrorViewModel scoreError, MainMenu menu) {
+                    ScoreErrorViewModel scoreError, MainMenu menu, WindowMemory windowMemory) {
         this.lab = lab;
+        this.windowMemory = windowMemory;
         this.settings = settings;
         this.dialogs = dialogs;
         this.controls = controls;
@@ -97,7 +103,15 @@ public final class MainView {
 
     /** Builds the scene, applies the theme, and wires title, shortcuts and drag-and-drop into the stage. */
     public Scene install(Stage stage) {
-        Scene scene = new Scene(root, 1360, 860);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        WindowPlacement place = WindowPlacement.fit(screen, windowMemory.load().orElse(null));
+        Scene scene = new Scene(root, place.width(), place.height());
+        stage.setX(place.x());
+        stage.setY(place.y());
+        stage.setMinWidth(Math.min(WindowPlacement.MIN_WIDTH, screen.getWidth()));
+        stage.setMinHeight(Math.min(WindowPlacement.MIN_HEIGHT, screen.getHeight()));
+        stage.addEventHandler(WindowEvent.WINDOW_HIDING, e -> windowMemory.save(stage.getX(), stage.getY(),
+                stage.getWidth(), stage.getHeight()));
         applyTheme(scene, settings.themeProperty().get());
         settings.themeProperty().addListener((o, a, t) -> applyTheme(scene, t));
         stage.titleProperty().bind(lab.titleProperty());

@@ -77,6 +77,8 @@ public final class SetupViewModel {
             java.util.Map.entry("ce-weight", "CE weight"), java.util.Map.entry("conditional", "Conditional"));
 
     private final LabViewModel lab;
+    /** Fields whose text does not read as a value, by label, in the order they went wrong. */
+    private final java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
 
     @Inject
     public SetupViewModel(LabViewModel lab) {
@@ -196,6 +198,9 @@ public final class SetupViewModel {
 
     /** The setup these settings describe, if valid. */
     public Optional<TrainingSetup> build() {
+        if (!unreadable.isEmpty()) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(create());
         } catch (IllegalArgumentException e) {
@@ -224,7 +229,26 @@ public final class SetupViewModel {
                 objectiveSpec, config, RunSeeds.from(seed.get()));
     }
 
+    /**
+     * Marks a settings field whose text does not read as a value of its type ({@code message} in the label's words:
+     * "Steps: '5x' is not a number"), or clears the mark ({@code null}). While any field is marked, the settings are
+     * invalid and that message is shown, so a half-typed value never starts a run.
+     */
+    public void reportUnreadable(String label, @org.jspecify.annotations.Nullable String message) {
+        if (message == null) {
+            unreadable.remove(label);
+        } else {
+            unreadable.put(label, message);
+        }
+        validate();
+    }
+
     private void validate() {
+        if (!unreadable.isEmpty()) {
+            validation.set(unreadable.values().iterator().next());
+            valid.set(false);
+            return;
+        }
         String message = "";
         try {
             create();
