@@ -58,7 +58,8 @@ public final class PicardView implements ExportableView {
     private final BorderPane root = new BorderPane();
     private final PlotCanvas plot = new PlotCanvas();
     private final XYSeries mmdRun = new XYSeries("this model", true, true);
-    private final XYSeries mmdComparison = new XYSeries("comparison", true, true);
+    private XYSeries mmdComparison = new XYSeries("comparison", true, true);
+    private final XYSeriesCollection data = new XYSeriesCollection();
     private final JFreeChart chart;
     private final ValueMarker marker = new ValueMarker(1);
     private final Timeline player = new Timeline(new KeyFrame(Duration.millis(250), e -> advance()));
@@ -72,7 +73,6 @@ public final class PicardView implements ExportableView {
         this.scoreError = scoreError;
         this.settings = settings;
         this.dialogs = dialogs;
-        XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(mmdRun);
         data.addSeries(mmdComparison);
         chart = ChartFactory.createXYLineChart(null, "Picard iteration", "MMD of the final state", data,
@@ -105,8 +105,11 @@ public final class PicardView implements ExportableView {
             redraw();
         });
         vm.comparisonProperty().addListener((o, a, r) -> {
+            // a series keeps its key: the renamed comparison is a new series in the same (second) place
+            data.removeSeries(mmdComparison);
+            mmdComparison = new XYSeries(r == null ? "comparison" : r.label(), true, true);
             fill(mmdComparison, r);
-            mmdComparison.setKey(r == null ? "comparison" : r.label());
+            data.addSeries(mmdComparison);
         });
         vm.iterationProperty().addListener((o, a, b) -> redraw());
         scoreError.imageProperty().addListener((o, a, b) -> {

@@ -57,8 +57,8 @@ public final class AdamW {
         steps++;
         float b1 = (float) spec.beta1();
         float b2 = (float) spec.beta2();
-        float c1 = (float) (1 - b1);
-        float c2 = (float) (1 - b2);
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
         float g0 = (float) scale;
         float stepSize = (float) (learningRate / (1 - Math.pow(spec.beta1(), steps)));
         float invBias2 = (float) (1 / Math.sqrt(1 - Math.pow(spec.beta2(), steps)));
