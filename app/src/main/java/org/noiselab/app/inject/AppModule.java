@@ -9,10 +9,10 @@ import javafx.application.Platform;
 import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunStore;
+import org.noiselab.app.service.UiThread;
 import org.noiselab.app.service.WindowMemory;
 import org.noiselab.app.service.Workers;
 import org.noiselab.app.view.FxDialogService;
-import org.noiselab.app.service.UiThread;
 
 /** Wiring of the desktop app: the UI executor is JavaFX's, dialogs are JavaFX dialogs, state lives in the user's home. */
 public final class AppModule extends AbstractModule {

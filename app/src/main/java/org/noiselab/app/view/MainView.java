@@ -5,28 +5,28 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.ComboBoxBase;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
-import javafx.scene.control.Slider;
-import javafx.scene.control.ComboBoxBase;
-import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.noiselab.app.service.WindowMemory;
 import org.noiselab.app.view.plot.PlotExport;
 import org.noiselab.app.viewmodel.ImagesViewModel;
 import org.noiselab.app.viewmodel.LabViewModel;
-import org.noiselab.app.viewmodel.ScoreErrorViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
-import javafx.geometry.Rectangle2D;
-import javafx.stage.Screen;
-import javafx.stage.WindowEvent;
-import org.noiselab.app.service.WindowMemory;
+import org.noiselab.app.viewmodel.ScoreErrorViewModel;
 
 /**
  * The main window: menu bar, control column, the workspace of views (dataset, training, score error, samples) and

@@ -69,7 +69,7 @@ final class NumberEditor implements PropertyEditor<Object> {
             return;
         }
         value = v;
-        Number typed = parse(field.getText());
+        Number typed = read(field.getText()).value();
         if (typed == null || !(v instanceof Number n) || typed.doubleValue() != n.doubleValue()) {
             field.setText(format(v));
         }
@@ -78,60 +78,48 @@ final class NumberEditor implements PropertyEditor<Object> {
     }
 
     private void apply(String text) {
-        String why = problem(text);
-        if (why != null) {
-            problem.setText(item.getName() + ": " + why);
+        Reading r = read(text);
+        if (r.problem() != null) {
+            problem.setText(item.getName() + ": " + r.problem());
             report.accept(item.getName(), problem.getText());
             return;
         }
         problem.setText("");
         report.accept(item.getName(), null);
-        Number n = parse(text);
-        value = n;
-        item.setValue(n);
+        value = r.value();
+        item.setValue(r.value());
     }
 
-    /** Why {@code text} is not a value of the setting's type, or null when it is one. */
-    private @Nullable String problem(String text) {
+    /** What a text reads as: a value of the setting's type, or why it is none. */
+    private record Reading(@Nullable Number value, @Nullable String problem) {
+    }
+
+    private Reading read(String text) {
         String s = text.strip();
         if (s.isEmpty()) {
-            return "type a number";
+            return new Reading(null, "type a number");
         }
         if (!DECIMAL.matcher(s).matches()) {
-            return "'" + shortened(s) + "' is not a number";
+            return new Reading(null, "'" + shortened(s) + "' is not a number");
         }
         BigDecimal d = new BigDecimal(s);
         Class<?> type = item.getType();
         if (type == Integer.class || type == Long.class) {
             BigDecimal whole = d.stripTrailingZeros();
             if (whole.scale() > 0) {
-                return "'" + shortened(s) + "' is not a whole number";
+                return new Reading(null, "'" + shortened(s) + "' is not a whole number");
             }
             BigInteger i = whole.toBigIntegerExact();
             long min = type == Integer.class ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long max = type == Integer.class ? Integer.MAX_VALUE : Long.MAX_VALUE;
             if (i.compareTo(BigInteger.valueOf(max)) > 0 || i.compareTo(BigInteger.valueOf(min)) < 0) {
-                return "'" + shortened(s) + "' is beyond " + (i.signum() > 0 ? max : min);
+                return new Reading(null, "'" + shortened(s) + "' is beyond " + (i.signum() > 0 ? max : min));
             }
-            return null;
+            return new Reading(type == Integer.class ? (Number) i.intValueExact() : (Number) i.longValueExact(), null);
         }
-        return Double.isFinite(d.doubleValue()) ? null : "'" + shortened(s) + "' is beyond the largest number";
-    }
-
-    /** The value {@code text} reads as, of the setting's type, or null. */
-    private @Nullable Number parse(String text) {
-        if (problem(text) != null) {
-            return null;
-        }
-        BigDecimal d = new BigDecimal(text.strip());
-        Class<?> type = item.getType();
-        if (type == Integer.class) {
-            return d.intValueExact();
-        }
-        if (type == Long.class) {
-            return d.longValueExact();
-        }
-        return d.doubleValue();
+        double v = d.doubleValue();
+        return Double.isFinite(v) ? new Reading(v, null)
+                : new Reading(null, "'" + shortened(s) + "' is beyond the largest number");
     }
 
     private static String shortened(String s) {

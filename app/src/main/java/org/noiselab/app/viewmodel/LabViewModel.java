@@ -18,7 +18,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
-import org.noiselab.app.service.UiThread;
 import org.noiselab.app.service.DefaultRun;
 import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.ModelChoice;
@@ -27,6 +26,7 @@ import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunState;
 import org.noiselab.app.service.TrainingService;
 import org.noiselab.app.service.TrainingSnapshot;
+import org.noiselab.app.service.UiThread;
 import org.noiselab.engine.train.TrainingSetup;
 
 /**

@@ -8,8 +8,8 @@ import org.noiselab.engine.EngineVersion;
 import org.noiselab.engine.io.FileFormatException;
 import org.noiselab.engine.sample.SamplingCancelledException;
 import org.noiselab.engine.train.TrainingDivergedException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The headless command line: {@code noiselab <command> [options]}. Every command validates its input and fails with

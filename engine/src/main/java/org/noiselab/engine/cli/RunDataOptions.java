@@ -2,11 +2,11 @@ package org.noiselab.engine.cli;
 
 import java.io.IOException;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.ToyTrainingData;
+import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.image.ImageDatasets;
 import org.noiselab.engine.image.ImageSet;
 import org.noiselab.engine.image.ImageTrainingData;
-import org.noiselab.engine.data.ToyTrainingData;
-import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.train.TrainingSetup;
 import org.noiselab.toys.ToyDatasets;
 import picocli.CommandLine.Mixin;

@@ -41,7 +41,7 @@ public final class AtomicFiles {
      * a read-only file, is never replaced. A failure (a full disk, say) names the file and leaves the old one.
      */
     public static void write(Path file, Content content) throws IOException {
-        checkTarget(file);
+        requireTarget(file);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         // not Files.createTempFile: its owner-only permissions would carry over to the target
@@ -93,13 +93,18 @@ public final class AtomicFiles {
 
     /** {@link #checkTargets} for one file. */
     public static void checkTarget(Path file) throws IOException {
+        requireTarget(file);
+        removeStaleTemporaries(file);
+    }
+
+    /** A missing folder or a target that must not be replaced is refused (a write cleans up after itself instead). */
+    private static void requireTarget(Path file) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException(file + ": its folder " + dir + " does not exist");
         }
         requireReplaceable(file, target);
-        removeStaleTemporaries(target);
     }
 
     /**

@@ -1,12 +1,12 @@
 package org.noiselab.engine.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
-import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.model.ModelSpec;
+import org.noiselab.engine.model.UNetSpec;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.optim.AdamWSpec;
 import org.noiselab.engine.optim.LearningRateSchedule;

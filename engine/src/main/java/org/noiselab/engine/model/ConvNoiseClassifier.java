@@ -3,13 +3,13 @@ package org.noiselab.engine.model;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.layer.ChannelOps;
 import org.noiselab.engine.model.layer.ConvLayer;
 import org.noiselab.engine.model.layer.Dense;
 import org.noiselab.engine.model.layer.GroupNorm;
 import org.noiselab.engine.model.layer.ParameterLayout;
 import org.noiselab.engine.model.layer.ResBlock;
-import org.noiselab.engine.model.layer.Activation;
 
 /**
  * The convolutional noise-level classifier of a {@link ConvClassifierSpec}, trainable through its input gradient.

@@ -2,11 +2,11 @@ package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.kernel.VectorMath;
 import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The CDM objective (Yadin, Elata and Michaeli 2024, Algorithm 1) for a {@link TrainableClassifier}: draw

@@ -1,8 +1,8 @@
 package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
-import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.model.TrainableModel;
 
 /**
  * The sum of two objectives: each runs its own forward and backward pass; the parameter gradients are added. Used for

@@ -2,12 +2,12 @@ package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.TrainableDenoiser;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The contrastive diffusion loss (Wu et al. 2024, "Your diffusion model is secretly a noise classifier"), exactly as

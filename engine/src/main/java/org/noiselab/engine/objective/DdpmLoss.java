@@ -1,10 +1,10 @@
 package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.model.TrainableDenoiser;
 import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The simple DDPM objective (Ho et al. 2020, eq. 14): {@code t ~ U{1..T}}, {@code eps ~ N(0, I)},

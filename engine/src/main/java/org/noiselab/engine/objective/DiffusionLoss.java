@@ -2,9 +2,9 @@ package org.noiselab.engine.objective;
 
 import java.util.SplittableRandom;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.model.TrainableDenoiser;
 import org.noiselab.engine.model.TrainableModel;
-import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * A training objective. Call order: {@link #lossAndGradient} once per step; it draws its own noise and noise levels

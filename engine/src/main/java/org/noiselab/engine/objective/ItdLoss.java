@@ -2,10 +2,10 @@ package org.noiselab.engine.objective;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.model.TrainableDenoiser;
 import org.noiselab.engine.model.TrainableModel;
-import org.noiselab.engine.data.TrainingBatch;
 
 /**
  * The ITD training loss (Kong et al. 2023; the CDL reference's "standard" loss): the batch mean of one-point

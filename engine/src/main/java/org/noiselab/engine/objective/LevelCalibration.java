@@ -3,11 +3,11 @@ package org.noiselab.engine.objective;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.model.TrainableClassifier;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingData;
 
 /**
  * The last step of training a classification diffusion model (Yadin, Elata and Michaeli 2024): the cross-entropy

@@ -3,6 +3,9 @@ package org.noiselab.engine.train;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.ToyTrainingData;
+import org.noiselab.engine.data.TrainingBatch;
+import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.model.Denoiser;
 import org.noiselab.engine.model.Models;
 import org.noiselab.engine.model.TrainableClassifier;
@@ -10,13 +13,10 @@ import org.noiselab.engine.model.TrainableModel;
 import org.noiselab.engine.objective.DiffusionLoss;
 import org.noiselab.engine.objective.LevelCalibration;
 import org.noiselab.engine.objective.Objectives;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.optim.AdamW;
 import org.noiselab.engine.optim.ExponentialMovingAverage;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.toys.ToyDatasets;
-import org.noiselab.engine.data.TrainingData;
-import org.noiselab.engine.data.ToyTrainingData;
 
 /**
  * The state of one training run and its step: draw a batch, compute loss and gradient, refuse non-finite values,

@@ -3,12 +3,12 @@ package org.noiselab.engine.train;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.InvalidConfigException;
-import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ConvClassifierSpec;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.model.ModelSpec;
 import org.noiselab.engine.model.Models;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.objective.ObjectiveSpec;
 import org.noiselab.engine.schedule.ScheduleSpec;
 

@@ -10,17 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.noiselab.engine.image.ImageSet;
-import org.noiselab.engine.image.MnistIdx;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Every numeric option of every command, found from the commands' own definitions, at -1, 0, the largest int, 1e30,
@@ -59,18 +56,7 @@ class HostileOptionsIT {
     static void fixtures() throws IOException {
         Files.createDirectories(dir.resolve("out"));
         Path images = Files.createDirectories(dir.resolve("images"));
-        int n = 40;
-        SplittableRandom rng = new SplittableRandom(1);
-        float[] pixels = new float[n * 64];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 2;
-            for (int k = 0; k < 64; k++) {
-                pixels[i * 64 + k] = (float) rng.nextDouble(-1, 1);
-            }
-        }
-        MnistIdx.write(new ImageSet("tiny", 1, 8, 8, n, pixels, labels, List.of("0", "1")),
-                images.resolve("train-images-idx3-ubyte.gz"), images.resolve("train-labels-idx1-ubyte.gz"), true);
+        ImageCommandsTest.writeTinyMnist(images);
         ok("train", "--dataset", "dino", "--steps", "3", "--batch", "8", "--width", "8", "--depth", "1",
                 "--eval-samples", "0", "--out", dir.resolve("toy.nlab").toString());
         ok("train", "--dataset", "gauss1d-two-mode", "--objective", "cdm", "--steps", "3", "--batch", "8", "--width",

@@ -28,6 +28,14 @@ class ImageCommandsTest {
 
     @BeforeEach
     void writeImages() throws IOException {
+        writeTinyMnist(dir);
+    }
+
+    /**
+     * Sixty 8x8 grey images in three classes, each class a diagonal stripe pattern with a little noise, as real gzipped
+     * MNIST IDX files in {@code dir}.
+     */
+    static void writeTinyMnist(Path dir) throws IOException {
         int n = 60;
         SplittableRandom rng = new SplittableRandom(1);
         float[] pixels = new float[n * 64];

@@ -7,10 +7,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.noiselab.engine.likelihood.CdmLikelihood;
 import org.noiselab.engine.schedule.NoiseSchedule;
+import org.noiselab.engine.testing.GradientCheck;
 import org.noiselab.toys.GaussianMixture;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
-import org.noiselab.engine.testing.GradientCheck;
 
 /**
  * The CDM theorems (Yadin, Elata and Michaeli 2024) checked with the exact noise-level classifier of a mixture:

@@ -8,10 +8,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.model.layer.ParameterLayout;
 import org.noiselab.engine.objective.CdmLoss;
 import org.noiselab.engine.objective.ObjectiveSpec;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.schedule.NoiseSchedule;
 import org.noiselab.engine.testing.GradientCheck;
 

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-import org.noiselab.engine.model.layer.Activation;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.MlpClassifier;
+import org.noiselab.engine.model.layer.Activation;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.testing.GradientCheck;
 
 /**

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.likelihood.GaussianReference;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.testing.GradientCheck;
 
 /** The ITD and contrastive losses and their parameter gradients agree with central differences. */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.model.MlpDenoiser;
 import org.noiselab.engine.model.MlpSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.testing.GradientCheck;
 
 /**

@@ -6,13 +6,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.likelihood.GaussianReference;
 import org.noiselab.engine.likelihood.ItdTerms;
 import org.noiselab.engine.likelihood.LogSnrProposal;
 import org.noiselab.engine.model.UNetDenoiser;
 import org.noiselab.engine.model.UNetSpec;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.TrainingBatch;
 import org.noiselab.engine.testing.GradientCheck;
 
 /**

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.noiselab.engine.InvalidConfigException;
+import org.noiselab.engine.data.ToyTrainingData;
 import org.noiselab.engine.model.ClassifierSpec;
 import org.noiselab.engine.model.ExactNoiseClassifier;
 import org.noiselab.engine.model.MlpClassifier;
 import org.noiselab.engine.model.NoiseLevelClassifier;
 import org.noiselab.engine.schedule.NoiseSchedule;
-import org.noiselab.engine.data.ToyTrainingData;
 import org.noiselab.toys.ToyDataset;
 import org.noiselab.toys.ToyDatasets;
 

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.noiselab.engine.data.ToyTrainingData;
+import org.noiselab.engine.data.TrainingData;
 import org.noiselab.engine.testing.Fixtures;
 import org.noiselab.toys.ToyDatasets;
-import org.noiselab.engine.data.TrainingData;
-import org.noiselab.engine.data.ToyTrainingData;
 
 class TrainingSessionTest {
 
