@@ -19,7 +19,8 @@ import picocli.CommandLine;
         description = "Noise Lab: train, sample and inspect diffusion models headless.",
         subcommands = {TrainCommand.class, SampleCommand.class, PicardCommand.class, ScoreGridCommand.class,
             MmdCommand.class, NllCommand.class, LogitsCommand.class, ConfusionCommand.class, AblateCdmCommand.class,
-            GuidanceSweepCommand.class, CalibrateCommand.class, ReplayCommand.class, ImportCommand.class, ExportCommand.class,
+            GuidanceSweepCommand.class, CalibrateCommand.class, FollowCommand.class, ReplayCommand.class,
+            ImportCommand.class, ExportCommand.class,
             TrainClassifierCommand.class, ImageQualityCommand.class, BenchCommand.class,
             DatasetsCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class NoiseLabCli implements Runnable {

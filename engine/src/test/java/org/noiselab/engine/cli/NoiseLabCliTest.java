@@ -31,7 +31,7 @@ class NoiseLabCliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"train", "sample", "picard", "score-grid", "mmd", "nll", "logits", "confusion", "ablate-cdm",
-        "bench", "datasets", "info"})
+        "bench", "datasets", "info", "follow"})
     void everyCommandHasHelp(String command) {
         Result r = run(command, "--help");
         assertThat(r.code).isZero();
