@@ -18,6 +18,9 @@ public interface DialogService {
     /** Asks for an existing checkpoint to open. */
     Optional<Path> chooseCheckpointToOpen();
 
+    /** Asks for a training run's folder to follow (what the PyTorch trainer writes with {@code --out}). */
+    Optional<Path> chooseRunFolder();
+
     /** Asks where to save a checkpoint. */
     Optional<Path> chooseCheckpointToSave(String suggestedName);
 

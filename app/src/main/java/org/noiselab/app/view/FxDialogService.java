@@ -78,6 +78,21 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public Optional<Path> chooseRunFolder() {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Follow run folder");
+        if (lastDirectory.toFile().isDirectory()) {
+            chooser.setInitialDirectory(lastDirectory.toFile());
+        }
+        java.io.File dir = chooser.showDialog(owner);
+        if (dir == null) {
+            return Optional.empty();
+        }
+        lastDirectory = dir.toPath().getParent() == null ? dir.toPath() : dir.toPath().getParent();
+        return Optional.of(dir.toPath());
+    }
+
+    @Override
     public Optional<Path> chooseCheckpointToSave(String suggestedName) {
         FileChooser chooser = chooser("Save checkpoint", suggestedName);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Noise Lab checkpoints", "*.nlab"));

@@ -51,6 +51,7 @@ public final class MainMenu {
                 item("Open checkpoint...", "Shortcut+O", lab::openWithDialog),
                 item("Open image model...", "Shortcut+Shift+O", main::openImageModel),
                 item("Compare with image model...", "Shortcut+Alt+O", main::openComparisonImageModel),
+                item("Follow run folder...", "Shortcut+Shift+F", main::followRunFolder),
                 recentMenu, pretrained,
                 new SeparatorMenuItem(),
                 item("Save", "Shortcut+S", lab::save),

@@ -222,6 +222,17 @@ public final class MainView {
         });
     }
 
+    /**
+     * Asks for a training run's folder and follows it: each new checkpoint opens as it appears, an image model in the
+     * Images view.
+     */
+    void followRunFolder() {
+        dialogs.chooseRunFolder().ifPresent(dir -> lab.follow(dir, file -> {
+            tabs.getSelectionModel().select(imagesTab);
+            images.open(file);
+        }));
+    }
+
     /** Asks for a second image checkpoint and opens it beside the Images view's model, to compare denoising. */
     void openComparisonImageModel() {
         dialogs.chooseCheckpointToOpen().ifPresent(file -> {

@@ -3,9 +3,11 @@ package org.noiselab.app.viewmodel;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -23,10 +25,12 @@ import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.ModelChoice;
 import org.noiselab.app.service.ModelSnapshot;
 import org.noiselab.app.service.RecentFiles;
+import org.noiselab.app.service.RunFollower;
 import org.noiselab.app.service.RunState;
 import org.noiselab.app.service.TrainingService;
 import org.noiselab.app.service.TrainingSnapshot;
 import org.noiselab.app.service.UiThread;
+import org.jspecify.annotations.Nullable;
 import org.noiselab.engine.train.TrainingSetup;
 
 /**
@@ -51,6 +55,7 @@ public final class LabViewModel {
     private final ReadOnlyDoubleWrapper stepsPerSecond = new ReadOnlyDoubleWrapper(this, "stepsPerSecond");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Noise Lab");
+    private final ReadOnlyStringWrapper following = new ReadOnlyStringWrapper(this, "following", "");
     private final ObjectProperty<ModelChoice> modelChoice = new SimpleObjectProperty<>(this, "modelChoice",
             ModelChoice.EMA);
 
@@ -58,6 +63,11 @@ public final class LabViewModel {
     private final DialogService dialogs;
     private final RecentFiles recent;
     private final Executor ui;
+    private @Nullable RunFollower follower;
+    private String baseStatus = "";
+
+    /** How often a followed run folder is looked at. */
+    static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(2);
 
     @Inject
     public LabViewModel(TrainingService training, DialogService dialogs, RecentFiles recent, @UiThread Executor ui) {
@@ -85,15 +95,77 @@ public final class LabViewModel {
         String file = s.source() == null ? "untitled" : s.source().getFileName().toString();
         title.set("Noise Lab - " + s.setup().dataset() + " - " + file + (s.unsaved() ? " *" : ""));
         if (s.message() != null) {
-            status.set(s.message());
+            baseStatus = s.message();
         } else {
-            status.set(switch (s.state()) {
+            baseStatus = switch (s.state()) {
                 case RUNNING -> "training";
                 case PAUSED -> s.step() == 0 ? "ready to train" : "paused";
                 case FINISHED -> "finished: all " + s.totalSteps() + " steps done";
                 case DIVERGED -> "training diverged";
-            });
+            };
         }
+        showStatus();
+    }
+
+    private void showStatus() {
+        status.set(following.get().isEmpty() ? baseStatus : baseStatus + "  |  " + following.get());
+    }
+
+    /**
+     * Follows a training run's folder (the PyTorch trainer's {@code --out}): opens its newest checkpoint, here or, for
+     * an image model, with {@code openImageModel}, and again whenever a newer one appears, until the run ends or
+     * {@link #stopFollowing()}. The run's state shows in {@link #followingProperty()} and the status line.
+     */
+    public void follow(Path dir, Consumer<Path> openImageModel) {
+        stopFollowing();
+        String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+        following.set("following " + name + ": looking");
+        showStatus();
+        RunFollower started = RunFollower.start(dir, FOLLOW_INTERVAL, new RunFollower.Listener() {
+            @Override
+            public void checkpoint(Path file, long stepNumber, boolean imageModel) {
+                ui.execute(() -> {
+                    if (imageModel) {
+                        openImageModel.accept(file);
+                    } else {
+                        track(training.open(file), "Could not open " + file.getFileName());
+                    }
+                });
+            }
+
+            @Override
+            public void state(String words, boolean ended) {
+                ui.execute(() -> {
+                    following.set((ended ? "followed " : "following ") + name + ": " + words);
+                    showStatus();
+                });
+            }
+
+            @Override
+            public void failed(Exception e) {
+                ui.execute(() -> {
+                    following.set("stopped following " + name);
+                    showStatus();
+                    dialogs.showError("Could not follow " + name + ": " + shortReason(e), e);
+                });
+            }
+        });
+        follower = started;
+    }
+
+    /** Stops following a run folder (the models it opened stay open). */
+    public void stopFollowing() {
+        if (follower != null) {
+            follower.close();
+            follower = null;
+            following.set("");
+            showStatus();
+        }
+    }
+
+    /** What the followed run is doing, empty when no run folder is followed. */
+    public ReadOnlyStringProperty followingProperty() {
+        return following.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<TrainingSnapshot> snapshotProperty() {
@@ -246,6 +318,7 @@ public final class LabViewModel {
 
     /** Stops training and keeps an unsaved run; returns when done. */
     public CompletableFuture<Void> shutdown() {
+        stopFollowing();
         return training.shutdown();
     }
 

@@ -29,6 +29,11 @@ public final class RecordingDialogs implements DialogService {
     }
 
     @Override
+    public Optional<Path> chooseRunFolder() {
+        return Optional.ofNullable(nextFile);
+    }
+
+    @Override
     public Optional<Path> chooseCheckpointToSave(String suggestedName) {
         return Optional.ofNullable(nextFile);
     }
