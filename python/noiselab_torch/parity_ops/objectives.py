@@ -13,34 +13,13 @@ import os
 import numpy as np
 import torch
 
-from .. import checkpoint, models, objectives
+from .. import checkpoint, models, objectives, schedule
 from ..safetensors_io import read
 
 
 def alpha_bars(section):
-    """``abar_t``, ``t = 0..T+1``, of a manifest's ``schedule`` section (as ``ScheduleSpec.alphaBars``), float64."""
-    try:
-        from .. import schedule as twin
-        return torch.as_tensor(twin.from_spec(section).alpha_bars(), dtype=torch.float64)
-    except (ImportError, AttributeError):
-        pass
-    kind, steps = section["kind"], int(section["steps"])
-    a = np.zeros(steps + 2)
-    a[0] = 1.0
-    if kind == "linear":
-        start, end = float(section["betaStart"]), float(section["betaEnd"])
-        prod = 1.0
-        for t in range(1, steps + 1):
-            beta = start if steps == 1 else start + (end - start) * (t - 1) / (steps - 1)
-            prod *= 1 - beta
-            a[t] = prod
-    elif kind == "uniform":
-        for t in range(1, steps + 1):
-            s = t / (steps + 1)
-            a[t] = 1 - s * s
-    else:
-        raise ValueError(f"schedule '{kind}' not handled by this parity op")
-    return torch.as_tensor(a, dtype=torch.float64)
+    """``abar_t``, ``t = 0..T+1``, of a manifest's ``schedule`` section (the schedule twin's table), float64."""
+    return schedule.NoiseSchedule.from_manifest(section).alpha_bars
 
 
 def _draws(loss, case, inputs, prefix, n, dim):
