@@ -66,14 +66,18 @@ class ImageModelTwinParityTest {
         twin = new TorchTwin(dir);
         UNetSpec conditional = new UNetSpec(2, 8, 8, 16, 3, 3);
         unetCase("unet-8x8-conditional", conditional, randomised(UNetDenoiser.initialise(conditional, 3).parameters(),
-                4), null, new int[] {0, 2, 3}, 11);
+                4), null, new int[] {0, 2, 3}, 1, 11);
         UNetSpec plain = new UNetSpec(1, 12, 12, 16, 2, 0);
-        unetCase("unet-12x12", plain, randomised(UNetDenoiser.initialise(plain, 5).parameters(), 6), null, null, 12);
+        float[] plainTheta = randomised(UNetDenoiser.initialise(plain, 5).parameters(), 6);
+        unetCase("unet-12x12", plain, plainTheta, null, null, 1, 12);
+        // faint images: the first group norm's variance is comparable to its epsilon, which then shows
+        unetCase("unet-12x12-faint", plain, plainTheta, null, null, 1e-2f, 12);
         Checkpoint ddpm = shipped("mnist-conditional-ddpm");
         UNetSpec mnist = (UNetSpec) ddpm.setup().model();
         unetCase("unet-mnist-labels", mnist, ddpm.state().emaParameters(), "mnist-conditional-ddpm.nlab",
-                new int[] {0, 7, 10}, 13);
-        unetCase("unet-mnist-null", mnist, ddpm.state().emaParameters(), "mnist-conditional-ddpm.nlab", null, 14);
+                new int[] {0, 7, 10}, 1, 13);
+        unetCase("unet-mnist-null", mnist, ddpm.state().emaParameters(), "mnist-conditional-ddpm.nlab", null, 1,
+                14);
 
         ConvClassifierSpec small = new ConvClassifierSpec(2, 8, 8, 16, 2, 7, 3);
         classifierCase("classifier-8x8-conditional", small,
@@ -125,12 +129,15 @@ class ImageModelTwinParityTest {
         assertThat(failures).isEmpty();
     }
 
-    /** The engine's values for one U-Net case, and the twin's request. */
+    /** The engine's values for one U-Net case (standard normal images times {@code scale}), and the twin's request. */
     static void unetCase(String name, UNetSpec spec, float[] theta, @Nullable String checkpoint, int @Nullable [] labels,
-                         long seed) throws IOException {
+                         float scale, long seed) throws IOException {
         int n = 3;
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = gaussian(rng, n * spec.dim());
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= scale;
+        }
         float[] logSnr = new float[] {-6.5f, 0.3f, 7.25f};
         float[] probe = gaussian(rng, n * spec.dim());
         UNetDenoiser model = UNetDenoiser.of(spec, theta);
