@@ -47,8 +47,8 @@ class ImageModelTwinParityTest {
     static final double ROUND_OFF = 1e-4;
     /**
      * The CDM loss's second-order parameter gradient, which the engine takes by a central difference of first-order
-     * gradients ({@code O(h^2)} truncation plus float32 cancellation) and the twin by double back-propagation;
-     * measured up to 4e-4.
+     * gradients ({@code O(h^2)} truncation plus float32 cancellation; see {@link ConvNoiseClassifier#DISPLACEMENT}) and
+     * the twin by double back-propagation; measured up to 3e-4.
      */
     static final double CENTRAL_DIFFERENCE = 5e-3;
 
@@ -129,7 +129,7 @@ class ImageModelTwinParityTest {
         assertThat(failures).isEmpty();
     }
 
-    /** The engine's values for one U-Net case (standard normal images times {@code scale}), and the twin's request. */
+    /** The engine's values for one U-Net case (standard normal images times {@code scale}) and the twin's request. */
     static void unetCase(String name, UNetSpec spec, float[] theta, @Nullable String checkpoint, int @Nullable [] labels,
                          float scale, long seed) throws IOException {
         int n = 3;
