@@ -130,8 +130,8 @@ class ImageModelTwinParityTest {
     }
 
     /** The engine's values for one U-Net case (standard normal images times {@code scale}) and the twin's request. */
-    static void unetCase(String name, UNetSpec spec, float[] theta, @Nullable String checkpoint, int @Nullable [] labels,
-                         float scale, long seed) throws IOException {
+    static void unetCase(String name, UNetSpec spec, float[] theta, @Nullable String checkpoint,
+                         int @Nullable [] labels, float scale, long seed) throws IOException {
         int n = 3;
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = gaussian(rng, n * spec.dim());
