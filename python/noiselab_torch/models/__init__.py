@@ -52,3 +52,54 @@ def from_checkpoint(ckpt, ema=True):
     """The twin of a loaded checkpoint, holding its EMA weights (or the last step's with ``ema=False``)."""
     model = build(ckpt.model)
     return load_weights(model, ckpt.ema if ema else ckpt.weights)
+
+
+def _mlp_layers(tensors):
+    layers = 0
+    while f"layers.{layers}.weight" in tensors:
+        layers += 1
+    return layers
+
+
+def engine_order(kind, tensors):
+    """The flat vector of a model's tensors in the engine's parameter order (as ``adam.m`` and ``adam.v`` are stored):
+    for the MLP kinds each layer's weight transposed to ``[in, out]`` row-major, then its bias, then the class table;
+    for the image kinds the tensors as stored, in the checkpoint's order."""
+    if kind in ("mlp", "classifier-mlp"):
+        parts = []
+        for l in range(_mlp_layers(tensors)):
+            parts.append(np.asarray(tensors[f"layers.{l}.weight"]).T.reshape(-1))
+            parts.append(np.asarray(tensors[f"layers.{l}.bias"]).reshape(-1))
+        if "class_embedding.weight" in tensors:
+            parts.append(np.asarray(tensors["class_embedding.weight"]).reshape(-1))
+        return np.concatenate(parts).astype(np.float32)
+    return np.concatenate([np.asarray(v).reshape(-1) for v in tensors.values()]).astype(np.float32)
+
+
+def from_engine_order(kind, flat, like):
+    """The inverse of :func:`engine_order`: named tensors shaped as ``like`` (``{name: array}``) from a flat vector."""
+    flat = np.asarray(flat, dtype=np.float32).reshape(-1)
+    out, at = {}, 0
+
+    def take(name, shape, transposed=False):
+        nonlocal at
+        count = int(np.prod(shape))
+        if at + count > flat.size:
+            raise ValueError(f"a flat vector of {flat.size} values is too short for the model")
+        block = flat[at:at + count]
+        at += count
+        out[name] = block.reshape(shape[::-1]).T.copy() if transposed else block.reshape(shape).copy()
+
+    if kind in ("mlp", "classifier-mlp"):
+        for l in range(_mlp_layers(like)):
+            take(f"layers.{l}.weight", tuple(like[f"layers.{l}.weight"].shape), transposed=True)
+            take(f"layers.{l}.bias", tuple(like[f"layers.{l}.bias"].shape))
+        if "class_embedding.weight" in like:
+            take("class_embedding.weight", tuple(like["class_embedding.weight"].shape))
+        out = {k: out[k] for k in like}
+    else:
+        for name, v in like.items():
+            take(name, tuple(v.shape))
+    if at != flat.size:
+        raise ValueError(f"a flat vector of {flat.size} values does not fit a model of {at} parameters")
+    return out

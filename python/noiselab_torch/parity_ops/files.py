@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from .. import checkpoint
+from .. import checkpoint, models
 
 
 def resave(case, directory):
@@ -13,7 +13,9 @@ def resave(case, directory):
     manifest = dict(k.manifest)
     manifest["engineVersion"] = "noiselab_torch"
     checkpoint.save(os.path.join(directory, case["out"]), manifest, k.weights, k.ema, k.training)
-    return {"weights." + name: v for name, v in k.weights.items()}
+    out = {"weights." + name: v for name, v in k.weights.items()}
+    out["engine_order"] = models.engine_order(k.model["kind"], k.weights)
+    return out
 
 
 def refuse(case, directory):

@@ -64,11 +64,15 @@ class CheckpointInterchangeTest {
     }
 
     @Test
-    void theTwinReadsEveryTensorUnderTheEnginesNameAndShape() throws IOException {
+    void theTwinReadsEveryTensorUnderTheEnginesNameAndShapeAndOrdersThemAsTheEngine() throws IOException {
         for (String name : SHIPPED) {
             Checkpoint c = CheckpointIO.load(dir.resolve(name + ".nlab"));
             Map<String, Tensor> expected = ModelTensors.toTensors(c.setup().model(), c.state().parameters(), "weights.");
-            assertThat(twin.outputs(name)).as(name).containsExactlyInAnyOrderEntriesOf(expected);
+            Map<String, Tensor> read = new java.util.LinkedHashMap<>(twin.outputs(name));
+            Tensor flat = read.remove("engine_order");
+            assertThat(read).as(name).containsExactlyInAnyOrderEntriesOf(expected);
+            assertThat(flat.data()).as(name + ": the twin's flat vector in the engine's parameter order (the moments' "
+                    + "order)").isEqualTo(c.state().parameters());
         }
     }
 }
