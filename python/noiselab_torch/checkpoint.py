@@ -13,8 +13,10 @@ import hashlib
 import io
 import os
 import re
+import struct
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -201,19 +203,147 @@ def parse_manifest(data, source):
     return r.node, setup
 
 
-def _read_bounded(zf, info, limit, where):
-    if info.file_size > limit:
+_LOCSIG = 0x04034B50
+_EXTSIG = 0x08074B50
+_ZIP64_MAGIC = 0xFFFFFFFF
+
+
+class _Truncated(Exception):
+    """The file ended inside an entry (the engine's EOFException)."""
+
+
+class _Unreadable(Exception):
+    """The zip structure is broken (the engine's ZipException); the message is java.util.zip's or zlib's."""
+
+
+def _entry_data(data, pos, method, descriptor, crc, csize, size, limit, where):
+    """One entry's bytes read as ``java.util.zip.ZipInputStream`` reads them, from ``pos`` (just after the local
+    header): STORED takes the local header's size, DEFLATED inflates to the stream's end then checks the data
+    descriptor (when flagged) or the local header's sizes and CRC. More than ``limit`` bytes refuse the file.
+    Returns ``(bytes, position after the entry)``."""
+    if method == 0:
+        if size == 0:
+            return b"", pos
+        if size > limit:
+            raise CheckpointFormatError(f"{where} decompresses to more than {limit} bytes; refusing it")
+        if len(data) - pos < size:
+            raise _Unreadable("unexpected EOF")
+        body = bytes(data[pos:pos + size])
+        if zlib.crc32(body) != crc:
+            raise _Unreadable("invalid entry CRC")
+        return body, pos + size
+    if method != 8:
+        raise _Unreadable("invalid compression method")
+    inflater = zlib.decompressobj(-15)
+    rest = data[pos:]
+    try:
+        body = inflater.decompress(rest, limit + 1)
+    except zlib.error as e:
+        raise _Unreadable(str(e).split(": ", 1)[-1]) from None
+    if len(body) > limit:
         raise CheckpointFormatError(f"{where} decompresses to more than {limit} bytes; refusing it")
-    out = io.BytesIO()
-    with zf.open(info) as f:
-        while True:
-            chunk = f.read(1 << 16)
-            if not chunk:
+    if not inflater.eof:
+        raise _Truncated()
+    consumed = len(rest) - len(inflater.unused_data)
+    pos += consumed
+    if descriptor:
+        if len(data) - pos < 16:
+            raise _Truncated()
+        sig, a, b, c = struct.unpack_from("<IIII", data, pos)
+        if sig != _EXTSIG:
+            crc, csize, size = sig, a, b
+            pos += 12
+        else:
+            crc, csize, size = a, b, c
+            pos += 16
+    if size != len(body):
+        raise _Unreadable(f"invalid entry size (expected {size} but got {len(body)} bytes)")
+    if csize != consumed:
+        raise _Unreadable(f"invalid entry compressed size (expected {csize} but got {consumed} bytes)")
+    if zlib.crc32(body) != crc:
+        raise _Unreadable("invalid entry CRC")
+    return body, pos
+
+
+def _read_entries(data, source):
+    """The checkpoint's entries, read front to back from the local headers as the engine's ``ZipInputStream`` does
+    (the central directory is never consulted: reading stops at the first bytes that are not a local header).
+
+    The names are checked as they come (only the four entries, each once, the manifest first); the manifest, once
+    read, gives every later entry its bound. Returns ``(entries, manifest dict, setup)``.
+    """
+    entries = {}
+    limits = None
+    root = setup = None
+    pos = 0
+    view = memoryview(data)
+    try:
+        while len(data) - pos >= 30:
+            sig, _, flag, method, _, _, crc, csize, size, name_length, extra_length = struct.unpack_from(
+                "<IHHHHHIIIHH", data, pos)
+            if sig != _LOCSIG:
                 break
-            if out.tell() + len(chunk) > limit:
-                raise CheckpointFormatError(f"{where} decompresses to more than {limit} bytes; refusing it")
-            out.write(chunk)
-    return out.getvalue()
+            pos += 30
+            if len(data) - pos < name_length:
+                raise _Truncated()
+            try:
+                name = bytes(view[pos:pos + name_length]).decode("utf-8")
+            except UnicodeDecodeError:
+                raise CheckpointFormatError(f"{source}: not a readable zip file (an entry name is not valid "
+                                            f"UTF-8)") from None
+            pos += name_length
+            if flag & 1:
+                raise _Unreadable("encrypted ZIP entry not supported")
+            descriptor = bool(flag & 8)
+            if descriptor and method != 8:
+                raise _Unreadable("only DEFLATED entries can have EXT descriptor")
+            if len(data) - pos < extra_length:
+                raise _Truncated()
+            extra = bytes(view[pos:pos + extra_length])
+            pos += extra_length
+            if not descriptor and _ZIP64_MAGIC in (csize, size):
+                size, csize = _zip64_sizes(extra, size, csize)
+            if name not in ENTRIES:
+                raise CheckpointFormatError(f"{source}: unexpected entry '{_printable(name)}' (a checkpoint holds "
+                                            f"only [{', '.join(ENTRIES)}])")
+            if name in entries:
+                raise CheckpointFormatError(f"{source}: entry '{name}' appears twice")
+            if not entries and name != MANIFEST:
+                raise CheckpointFormatError(f"{source}: the first entry must be {MANIFEST}, found '{name}'")
+            limit = MAX_MANIFEST_BYTES if name == MANIFEST else limits[name]
+            entries[name], pos = _entry_data(view, pos, method, descriptor, crc, csize, size, limit,
+                                             f"{source}/{name}")
+            if name == MANIFEST:
+                root, setup = parse_manifest(entries[name], source)
+                # the architecture's own count bounds every tensor file (the declared one was checked against it)
+                params = setup.model["parameterCount"]
+                weights = min(MAX_ENTRY_BYTES, 4 * params + HEADER_SLACK)
+                training = min(MAX_ENTRY_BYTES, 4 * (2 * params + max(0, root["step"])) + HEADER_SLACK)
+                limits = {WEIGHTS: weights, EMA: weights, TRAINING: training}
+    except _Truncated:
+        raise CheckpointFormatError(f"{source}: the file is truncated") from None
+    except _Unreadable as e:
+        raise CheckpointFormatError(f"{source}: not a readable zip file ({e})") from None
+    if not entries:
+        raise CheckpointFormatError(f"{source}: not a checkpoint (no zip entries found)")
+    for n in ENTRIES:
+        if n not in entries:
+            raise CheckpointFormatError(f"{source}: missing entry '{n}'")
+    return entries, root, setup
+
+
+def _zip64_sizes(extra, size, csize):
+    """A local header's ZIP64 extra field (tag 1, at least 16 bytes) gives the sizes its 32-bit fields could not."""
+    off = 0
+    while off + 4 < len(extra):
+        tag, length = struct.unpack_from("<HH", extra, off)
+        off += 4
+        if off + length > len(extra):
+            break
+        if tag == 1 and length >= 16:
+            size, csize = struct.unpack_from("<QQ", extra, off)
+        off += length
+    return size, csize
 
 
 def _check_finite(tensors, source, max_abs):
@@ -225,8 +355,8 @@ def _check_finite(tensors, source, max_abs):
             v = float(flat[i])
             what = "NaN" if np.isnan(v) else ("+Infinity" if v > 0 else "-Infinity") if np.isinf(v) else \
                 f"{v} (beyond +-{max_abs})"
-            raise CheckpointFormatError(f"{source}: tensor '{name}' holds {what} at index {i}; a usable model's "
-                                        f"numbers are finite")
+            raise CheckpointFormatError(f"{source}: tensor '{_printable(name)}' holds {what} at index {i}; a usable "
+                                        f"model's numbers are finite")
 
 
 def load(path):
@@ -235,46 +365,17 @@ def load(path):
     size = os.stat(path).st_size
     if size > MAX_CHECKPOINT_BYTES:
         raise CheckpointFormatError(f"{source}: {size} bytes is larger than any checkpoint ({MAX_CHECKPOINT_BYTES})")
+    with open(path, "rb") as f:
+        data = f.read(MAX_CHECKPOINT_BYTES + 1)
+    entries, root, setup = _read_entries(data, source)
+    params = setup.model["parameterCount"]
+    step = root["step"]
+    files = {}
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise CheckpointFormatError(f"{source}: not a readable zip file ({e})") from None
-    with zf:
-        infos = zf.infolist()
-        if not infos:
-            raise CheckpointFormatError(f"{source}: not a checkpoint (no zip entries found)")
-        names = [i.filename for i in infos]
-        for n in names:
-            if n not in ENTRIES:
-                shown = "".join(c if " " <= c <= "~" else "?" for c in n[:80])
-                raise CheckpointFormatError(f"{source}: unexpected entry '{shown}' (a checkpoint holds only "
-                                            f"[{', '.join(ENTRIES)}])")
-        for n in ENTRIES:
-            if names.count(n) > 1:
-                raise CheckpointFormatError(f"{source}: entry '{n}' appears twice")
-        if names[0] != MANIFEST:
-            raise CheckpointFormatError(f"{source}: the first entry must be {MANIFEST}, found '{names[0]}'")
-        for n in ENTRIES:
-            if n not in names:
-                raise CheckpointFormatError(f"{source}: missing entry '{n}'")
-        by_name = {i.filename: i for i in infos}
-        try:
-            root, setup = parse_manifest(_read_bounded(zf, by_name[MANIFEST], MAX_MANIFEST_BYTES,
-                                                       f"{source}/{MANIFEST}"), source)
-            # the architecture's own count bounds every tensor file (the declared one was checked against it)
-            params = setup.model["parameterCount"]
-            step = root["step"]
-            weight_limit = min(MAX_ENTRY_BYTES, 4 * params + HEADER_SLACK)
-            training_limit = min(MAX_ENTRY_BYTES, 4 * (2 * params + step) + HEADER_SLACK)
-            limits = {WEIGHTS: weight_limit, EMA: weight_limit, TRAINING: training_limit}
-            files = {}
-            for n in (WEIGHTS, EMA, TRAINING):
-                raw = _read_bounded(zf, by_name[n], limits[n], f"{source}/{n}")
-                files[n] = safetensors_io.read(raw, f"{source}/{n}")[0]
-        except zipfile.BadZipFile as e:
-            raise CheckpointFormatError(f"{source}: not a readable zip file ({e})") from None
-        except FormatError as e:
-            raise CheckpointFormatError(str(e)) from None
+        for n in (WEIGHTS, EMA, TRAINING):
+            files[n] = safetensors_io.read(entries[n], f"{source}/{n}")[0]
+    except FormatError as e:
+        raise CheckpointFormatError(str(e)) from None
     _verify_listing(root, files, source)
     _check_finite(files[WEIGHTS], f"{source}/{WEIGHTS}", MAX_ABS_WEIGHT)
     _check_finite(files[EMA], f"{source}/{EMA}", MAX_ABS_WEIGHT)

@@ -22,7 +22,7 @@ def refuse(case, directory):
 
     With ``case['report']``, also writes that JSON file in ``directory``: for each file, ``{"file", "refused",
     "message"}``, the message being the refusal's (empty when the file loaded). Any other exception is a bug of the
-    reader (the engine's never throws anything but its format error either) and fails the whole run.
+    reader: that file gets 2 and ``"refused": null``, with the exception as its message.
     """
     refused = []
     report = []
@@ -34,6 +34,9 @@ def refuse(case, directory):
         except checkpoint.CheckpointFormatError as e:
             refused.append(1.0)
             report.append({"file": name, "refused": True, "message": str(e)})
+        except Exception as e:  # noqa: BLE001 - reported, so one bug does not hide the other files' answers
+            refused.append(2.0)
+            report.append({"file": name, "refused": None, "message": f"ESCAPED {type(e).__name__}: {e}"})
     if case.get("report"):
         with open(os.path.join(directory, case["report"]), "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
