@@ -128,10 +128,6 @@ def is_instant(text):
     return _MIN_EPOCH_SECOND <= seconds <= _MAX_EPOCH_SECOND
 
 
-def _fail(source, where, problem):
-    return CheckpointFormatError(f"{source}/{MANIFEST}: {where} {problem}")
-
-
 _BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"))
 

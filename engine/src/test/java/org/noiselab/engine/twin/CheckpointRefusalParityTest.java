@@ -359,9 +359,9 @@ class CheckpointRefusalParityTest {
         add("mlp: model.inputScale beyond the double range", infinite(bases.get("mlp")));
         add("mlp: layers.0.weight renamed", retensored(bases.get("mlp"), f -> rename(f.get("weights.safetensors"),
                 "layers.0.weight", "layers.0.w"), m -> { }));
-        add("mlp: layers.1.weight transposed", retensored(bases.get("mlp"), f -> {
-            Tensor t = f.get("ema.safetensors").get("layers.1.weight");
-            f.get("ema.safetensors").put("layers.1.weight", new Tensor(new long[] {t.shape()[1], t.shape()[0]},
+        add("mlp: layers.0.weight transposed", retensored(bases.get("mlp"), f -> {
+            Tensor t = f.get("ema.safetensors").get("layers.0.weight");
+            f.get("ema.safetensors").put("layers.0.weight", new Tensor(new long[] {t.shape()[1], t.shape()[0]},
                     t.data()));
         }, m -> { }));
         add("unet: conv_in.weight flattened", retensored(bases.get("unet"), f -> {
