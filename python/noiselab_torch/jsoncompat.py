@@ -56,7 +56,8 @@ def compact(value):
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return java_double(value)
+        # a number beyond the double range parses as an infinity, which Jackson writes as a string
+        return java_double(value) if math.isfinite(value) else ('"Infinity"' if value > 0 else '"-Infinity"')
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, (list, tuple)):

@@ -29,10 +29,14 @@ def _reject_duplicates(pairs):
     return seen
 
 
+def _reject_constant(name):
+    raise FormatError(f"non-standard token '{name}'")
+
+
 def parse_json(text, source):
-    """Strict JSON: duplicate keys and trailing tokens are errors (as the engine's Jackson reader is set up)."""
+    """Strict JSON: duplicate keys, trailing tokens and NaN/Infinity are errors (as the engine's Jackson reader)."""
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates)
+        return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
     except FormatError as e:
         raise FormatError(f"{source}: {e}") from None
     except ValueError as e:

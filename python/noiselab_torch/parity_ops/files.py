@@ -1,5 +1,6 @@
 """Checkpoint interchange: the twin reads what the engine wrote and writes what the engine must read."""
 
+import json
 import os
 
 import numpy as np
@@ -19,12 +20,26 @@ def resave(case, directory):
 
 
 def refuse(case, directory):
-    """Tries to load each of ``case['files']``; returns 1 per file refused with a CheckpointFormatError."""
+    """Tries to load each of ``case['files']``; returns 1 per file refused with a CheckpointFormatError, else 0.
+
+    With ``case['report']``, also writes that JSON file in ``directory``: for each file, ``{"file", "refused",
+    "message"}``, the message being the refusal's (empty when the file loaded). Any other exception is a bug of the
+    reader: that file gets 2 and ``"refused": null``, with the exception as its message.
+    """
     refused = []
+    report = []
     for name in case["files"]:
         try:
             checkpoint.load(os.path.join(directory, name))
             refused.append(0.0)
-        except checkpoint.CheckpointFormatError:
+            report.append({"file": name, "refused": False, "message": ""})
+        except checkpoint.CheckpointFormatError as e:
             refused.append(1.0)
+            report.append({"file": name, "refused": True, "message": str(e)})
+        except Exception as e:  # noqa: BLE001 - reported, so one bug does not hide the other files' answers
+            refused.append(2.0)
+            report.append({"file": name, "refused": None, "message": f"ESCAPED {type(e).__name__}: {e}"})
+    if case.get("report"):
+        with open(os.path.join(directory, case["report"]), "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
     return {"refused": np.array(refused, dtype=np.float32)}
