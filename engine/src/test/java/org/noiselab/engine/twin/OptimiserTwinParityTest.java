@@ -127,6 +127,9 @@ class OptimiserTwinParityTest {
         assertThat(resumed.step() + resumed.grads().length).isGreaterThan(resumed.totalSteps());
         assertThat(resumed.rates().rate(resumed.step() + 1, resumed.totalSteps()))
                 .isLessThan(resumed.rates().peak());
+        Case skipped = CASES.get(3);
+        assertThat(norm(skipped.grads()[1])).isNaN();
+        assertThat(norm(skipped.grads()[3])).isInfinite();
     }
 
     @Test
