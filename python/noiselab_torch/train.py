@@ -1,8 +1,10 @@
 """Training on CPU, one GPU or many: ``python3 -m noiselab_torch.train --dataset NAME --steps N --out RUN_DIR``.
 
 The same models, objectives, optimiser, schedules and data as the engine (the twins), at PyTorch's speed: CUDA when
-present (``--device auto``), data-parallel over several GPUs or processes under ``torchrun --nproc_per_node N``
-(DistributedDataParallel; each process draws its share of the batch), optional bf16 autocast. Every
+present (``--device auto``), data-parallel over several GPUs or processes under ``torchrun --nproc_per_node N`` (each
+process draws its share of the batch, and the flat gradient is averaged with one all-reduce per step, which also
+holds for the CDM's double back-propagation, where DistributedDataParallel's hooks do not apply), optional bf16
+autocast. Every
 ``--save-every`` steps and at the end, rank 0 writes ``RUN_DIR/step-NNNNNNNN.nlab``, a checkpoint the lab opens, and
 rewrites ``RUN_DIR/run.json`` (status, step, device, world size); progress goes to stdout as JSON lines (and to
 ``RUN_DIR/progress.jsonl``). Interrupted (Ctrl+C, SIGTERM), it saves the step reached and marks the run cancelled; a
@@ -282,10 +284,6 @@ def _train(args, world, rank, local_rank, run):
     per_rank = batch // world
     step_generator = torch.Generator().manual_seed(((seeds["train"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
     data_generator = torch.Generator().manual_seed(((seeds["data"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
-    forward = model
-    if world > 1:
-        forward = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type ==
-                                                            "cuda" else None)
     save_every = args.save_every if args.save_every > 0 else max(1, steps // 10)
     log_every = args.log_every if args.log_every > 0 else max(1, steps // 50)
     trainer = {"name": "noiselab_torch", "version": __version__, "torch": torch.__version__, "device": str(device),
@@ -347,9 +345,12 @@ def _train(args, world, rank, local_rank, run):
                 p.grad = None
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16,
                                 enabled=args.bf16 and device.type == "cuda"):
-                loss = loss_fn.loss(forward, b, draws)
+                loss = loss_fn.loss(model, b, draws)
             loss.backward()
             grads = _flat_grads(params)
+            if world > 1:  # data parallel: every process applies the mean gradient of the global batch
+                torch.distributed.all_reduce(grads)
+                grads /= world
             value = loss.detach()
             if world > 1:
                 torch.distributed.all_reduce(value)

@@ -82,6 +82,10 @@ class ConvNoiseClassifier(nn.Module):
         """The logits ``f(x) [n, levels]``, ``f_t = sum_{s <= t} raw_s`` (summed in float64, as the engine does)."""
         return logits_of(self.raw(x, labels))
 
+    def logits(self, x, labels=None):
+        """The logits over noise levels (``forward``), under the name the MLP classifier's twin uses."""
+        return self.forward(x, labels)
+
     def level_gap(self, x, level, labels=None):
         """``F(x, tau) [n]`` at one fractional level ``tau in [0, levels - 1]`` per row."""
         return level_gap_of(self.raw(x, labels), level)
