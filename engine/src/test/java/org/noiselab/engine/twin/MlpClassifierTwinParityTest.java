@@ -5,6 +5,8 @@ import static org.noiselab.engine.twin.MlpTwinParityTest.check;
 import static org.noiselab.engine.twin.MlpTwinParityTest.floats;
 import static org.noiselab.engine.twin.MlpTwinParityTest.gaussian;
 import static org.noiselab.engine.twin.MlpTwinParityTest.grid;
+import static org.noiselab.engine.twin.MlpTwinParityTest.threadsFor;
+import static org.noiselab.engine.twin.MlpTwinParityTest.withThreads;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +39,9 @@ import org.noiselab.engine.testing.TorchTwin;
  * back-propagation against the twin's autograd), and the parameter gradients of the CDM-style probe loss
  * {@code sum(G_f * f(x)) + sum(G_g * grad_x F(x, t))} at integer levels (the engine's hand-written double
  * back-propagation against the twin's second-order autograd), tensor by tensor under the checkpoint's names.
+ *
+ * <p>Networks whose frequency counts fill whole vectors run on the default kernel threads (so the engine's split
+ * rows and summed partial gradients are compared); the others on one thread (see {@code threadsFor}).
  */
 class MlpClassifierTwinParityTest {
 
@@ -144,7 +149,7 @@ class MlpClassifierTwinParityTest {
             MlpClassifier e = c.engine();
             int n = c.rows();
             float[] logits = new float[n * e.levels()];
-            e.logits(c.x(), c.labels(), n, logits);
+            withThreads(threadsFor(e.spec().inputFrequencies()), () -> e.logits(c.x(), c.labels(), n, logits));
             check(c.name() + " logits", Tensor.matrix(n, e.levels(), logits), twin.outputs(c.name()).get("logits"),
                     OUTPUT_TOLERANCE);
         }
@@ -156,7 +161,8 @@ class MlpClassifierTwinParityTest {
             MlpClassifier e = c.engine();
             int n = c.rows();
             float[] gap = new float[n * e.dim()];
-            e.levelGapGradient(c.x(), c.level(), c.labels(), n, gap);
+            withThreads(threadsFor(e.spec().inputFrequencies()),
+                    () -> e.levelGapGradient(c.x(), c.level(), c.labels(), n, gap));
             check(c.name() + " gap gradient (fractional levels)", Tensor.matrix(n, e.dim(), gap),
                     twin.outputs(c.name()).get("gap_gradient"), OUTPUT_TOLERANCE);
         }
@@ -170,12 +176,14 @@ class MlpClassifierTwinParityTest {
             Map<String, Tensor> torch = twin.outputs(c.name());
             float[] logits = new float[n * e.levels()];
             float[] gap = new float[n * e.dim()];
-            e.forwardForTraining(c.x(), c.levels(), c.labels(), n, logits, gap);
+            withThreads(threadsFor(e.spec().inputFrequencies()), () -> {
+                e.forwardForTraining(c.x(), c.levels(), c.labels(), n, logits, gap);
+                e.backward(c.gLogits(), c.gGap());
+            });
             check(c.name() + " logits (training)", Tensor.matrix(n, e.levels(), logits), torch.get("logits"),
                     OUTPUT_TOLERANCE);
             check(c.name() + " gap gradient (training)", Tensor.matrix(n, e.dim(), gap),
                     torch.get("train.gap_gradient"), OUTPUT_TOLERANCE);
-            e.backward(c.gLogits(), c.gGap());
             Map<String, Tensor> engine = ModelTensors.toTensors(e.spec(), e.gradients(), "grad.");
             assertThat(torch.keySet().stream().filter(k -> k.startsWith("grad.")))
                     .as(c.name() + ": the twin's parameters are the engine's tensors")
