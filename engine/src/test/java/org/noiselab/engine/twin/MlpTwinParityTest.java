@@ -180,7 +180,6 @@ class MlpTwinParityTest {
             });
             Map<String, Tensor> engine = ModelTensors.toTensors(e.spec(), e.gradients(), "grad.");
             Map<String, Tensor> torch = twin.outputs(c.name());
-            assertThat(torch.keySet()).as(c.name()).containsAll(engine.keySet());
             assertThat(torch.keySet().stream().filter(k -> k.startsWith("grad.")))
                     .as(c.name() + ": the twin's parameters are the engine's tensors")
                     .containsExactlyInAnyOrderElementsOf(engine.keySet());
