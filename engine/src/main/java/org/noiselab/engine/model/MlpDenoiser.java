@@ -205,6 +205,7 @@ public final class MlpDenoiser implements TrainableDenoiser {
                     transposed[l]);
         }
         int shares = Parallelism.shares(n);
+        prepareNarrowScratch(shares);
         if (shares == 1) {
             Arrays.fill(grads, 0f);
             backwardRows(gradOut, 0, n, grads, 0);
@@ -280,14 +281,33 @@ public final class MlpDenoiser implements TrainableDenoiser {
         }
     }
 
+    /**
+     * Sizes the narrow layers' scratch for every share before the rows are split over threads (growing it from inside
+     * the threads would race on the array of scratches).
+     */
+    private void prepareNarrowScratch(int shares) {
+        int size = 0;
+        for (int l = 0; l <= spec.depth(); l++) {
+            if (spec.layerOutput(l) < NARROW) {
+                size = Math.max(size, spec.layerInput(l) * spec.layerOutput(l));
+            }
+        }
+        if (narrowScratch.length < shares) {
+            narrowScratch = Arrays.copyOf(narrowScratch, shares);
+        }
+        for (int s = 0; s < shares; s++) {
+            if (narrowScratch[s] == null || narrowScratch[s].length < size) {
+                narrowScratch[s] = new float[size];
+            }
+        }
+    }
+
     private float[] narrowScratch(int share, int size) {
-        if (narrowScratch.length <= share) {
-            narrowScratch = Arrays.copyOf(narrowScratch, share + 1);
+        float[] scratch = narrowScratch[share];
+        if (scratch.length < size) {
+            throw new IllegalStateException("narrow scratch not prepared for " + size + " values");
         }
-        if (narrowScratch[share] == null || narrowScratch[share].length < size) {
-            narrowScratch[share] = new float[size];
-        }
-        return narrowScratch[share];
+        return scratch;
     }
 
     private void ensurePartials(int shares) {

@@ -15,7 +15,8 @@ final class SinusoidalFeatures {
     private final float[] noiseFrequencies;
     private final int inputCount;
     private final int noiseCount;
-    private final float[] scratch = VectorMath.scratch();
+    /** The kernel's tail scratch, one per thread: rows are computed by several kernel threads at once. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(VectorMath::scratch);
 
     SinusoidalFeatures(MlpSpec spec) {
         this(spec.dim(), spec.inputFrequencies(), spec.inputScale(), spec.noiseFrequencies(), spec.noiseScale());
@@ -56,16 +57,17 @@ final class SinusoidalFeatures {
      * {@code inputsOnly} the log-SNR features are left out (the caller folds a shared noise level into the bias).
      */
     void compute(float[] x, float[] logSnr, int start, int n, float[] u, int firstRow, boolean inputsOnly) {
+        float[] scratch = SCRATCH.get();
         for (int i = 0; i < n; i++) {
             int row = (firstRow + i) * featureCount;
             int src = (start + i) * dim;
             System.arraycopy(x, src, u, row, dim);
             int at = row + dim;
             for (int j = 0; j < dim; j++) {
-                at = sinCos(x[src + j], inputFrequencies, inputCount, u, at);
+                at = sinCos(x[src + j], inputFrequencies, inputCount, u, at, scratch);
             }
             if (!inputsOnly) {
-                sinCos(logSnr[start + i], noiseFrequencies, noiseCount, u, at);
+                sinCos(logSnr[start + i], noiseFrequencies, noiseCount, u, at, scratch);
             }
         }
     }
@@ -73,7 +75,7 @@ final class SinusoidalFeatures {
     /** The log-SNR features of one value ({@code 2 * noiseFrequencies} values). */
     float[] noiseFeatures(float logSnr) {
         float[] out = new float[2 * noiseCount];
-        sinCos(logSnr, noiseFrequencies, noiseCount, out, 0);
+        sinCos(logSnr, noiseFrequencies, noiseCount, out, 0, SCRATCH.get());
         return out;
     }
 
@@ -130,7 +132,7 @@ final class SinusoidalFeatures {
     }
 
     /** Writes {@code sin(f v)} then {@code cos(f v)} at {@code at}; returns the next free index. */
-    private int sinCos(float v, float[] f, int count, float[] u, int at) {
+    private static int sinCos(float v, float[] f, int count, float[] u, int at, float[] scratch) {
         VectorMath.sinCos(f, count, v, u, at, at + count, scratch);
         return at + 2 * count;
     }

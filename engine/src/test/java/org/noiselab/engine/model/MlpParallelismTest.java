@@ -3,10 +3,12 @@ package org.noiselab.engine.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.noiselab.engine.kernel.Parallelism;
+import org.noiselab.engine.model.layer.Activation;
 
 /**
  * Splitting a batch over kernel threads changes nothing but the order of the gradient sums, and folding a shared
@@ -78,6 +80,49 @@ class MlpParallelismTest {
         }
         for (int i = 0; i < fast.length; i++) {
             assertThat(fast[i]).isCloseTo(slow[i], within(1e-5f * (1 + Math.abs(slow[i]))));
+        }
+    }
+
+    /**
+     * Kernel threads share nothing mutable: a frequency count that leaves a partial vector (the kernel's tail scratch,
+     * once shared by all threads) predicts the same every time, and a fresh network's first backward on several
+     * threads (its narrow read-out's scratch, once grown from inside the threads) neither throws nor differs. A race
+     * shows only sometimes, so each is repeated.
+     */
+    @Test
+    void threadsShareNoScratch() {
+        Parallelism.setThreads(Math.max(2, saved));
+        MlpSpec spec = new MlpSpec(2, 24, 2, Activation.SILU, 5, 16, 6, 1, 0);
+        int n = 729;
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] x = new float[2 * n];
+        float[] lambda = new float[n];
+        float[] g = new float[2 * n];
+        for (int i = 0; i < 2 * n; i++) {
+            x[i] = (float) rng.nextGaussian();
+            g[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            lambda[i] = (float) rng.nextDouble(-9, 9);
+        }
+        MlpDenoiser net = MlpDenoiser.initialise(spec, 3);
+        float[] first = new float[2 * n];
+        net.predictEps(x, lambda, null, n, first);
+        float[] again = new float[2 * n];
+        for (int r = 0; r < 300; r++) {
+            net.predictEps(x, lambda, null, n, again);
+            assertThat(Arrays.equals(again, first)).as("prediction %d equals the first", r).isTrue();
+        }
+        float[] reference = null;
+        for (int r = 0; r < 200; r++) {
+            MlpDenoiser fresh = MlpDenoiser.initialise(spec, 3);
+            fresh.forwardForTraining(x, lambda, null, n, new float[2 * n]);
+            fresh.backward(g);
+            if (reference == null) {
+                reference = fresh.gradients().clone();
+            }
+            assertThat(Arrays.equals(fresh.gradients(), reference)).as("first backward of fresh network %d", r)
+                    .isTrue();
         }
     }
 }

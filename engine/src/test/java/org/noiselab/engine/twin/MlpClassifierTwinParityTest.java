@@ -5,7 +5,7 @@ import static org.noiselab.engine.twin.MlpTwinParityTest.check;
 import static org.noiselab.engine.twin.MlpTwinParityTest.floats;
 import static org.noiselab.engine.twin.MlpTwinParityTest.gaussian;
 import static org.noiselab.engine.twin.MlpTwinParityTest.grid;
-import static org.noiselab.engine.twin.MlpTwinParityTest.threadsFor;
+import static org.noiselab.engine.twin.MlpTwinParityTest.THREADS;
 import static org.noiselab.engine.twin.MlpTwinParityTest.withThreads;
 
 import java.io.IOException;
@@ -40,8 +40,7 @@ import org.noiselab.engine.testing.TorchTwin;
  * {@code sum(G_f * f(x)) + sum(G_g * grad_x F(x, t))} at integer levels (the engine's hand-written double
  * back-propagation against the twin's second-order autograd), tensor by tensor under the checkpoint's names.
  *
- * <p>Networks whose frequency counts fill whole vectors run on the default kernel threads (so the engine's split
- * rows and summed partial gradients are compared); the others on one thread (see {@code threadsFor}).
+ * <p>The engine side runs on at least two kernel threads (see {@link MlpTwinParityTest#THREADS}).
  */
 class MlpClassifierTwinParityTest {
 
@@ -149,7 +148,7 @@ class MlpClassifierTwinParityTest {
             MlpClassifier e = c.engine();
             int n = c.rows();
             float[] logits = new float[n * e.levels()];
-            withThreads(threadsFor(e.spec().inputFrequencies()), () -> e.logits(c.x(), c.labels(), n, logits));
+            withThreads(THREADS, () -> e.logits(c.x(), c.labels(), n, logits));
             check(c.name() + " logits", Tensor.matrix(n, e.levels(), logits), twin.outputs(c.name()).get("logits"),
                     OUTPUT_TOLERANCE);
         }
@@ -161,7 +160,7 @@ class MlpClassifierTwinParityTest {
             MlpClassifier e = c.engine();
             int n = c.rows();
             float[] gap = new float[n * e.dim()];
-            withThreads(threadsFor(e.spec().inputFrequencies()),
+            withThreads(THREADS,
                     () -> e.levelGapGradient(c.x(), c.level(), c.labels(), n, gap));
             check(c.name() + " gap gradient (fractional levels)", Tensor.matrix(n, e.dim(), gap),
                     twin.outputs(c.name()).get("gap_gradient"), OUTPUT_TOLERANCE);
@@ -176,7 +175,7 @@ class MlpClassifierTwinParityTest {
             Map<String, Tensor> torch = twin.outputs(c.name());
             float[] logits = new float[n * e.levels()];
             float[] gap = new float[n * e.dim()];
-            withThreads(threadsFor(e.spec().inputFrequencies()), () -> {
+            withThreads(THREADS, () -> {
                 e.forwardForTraining(c.x(), c.levels(), c.labels(), n, logits, gap);
                 e.backward(c.gLogits(), c.gGap());
             });

@@ -37,8 +37,8 @@ import org.noiselab.engine.testing.TorchTwin;
  * fixed random {@code G}, tensor by tensor under the checkpoint's names. The twin loads the weights strictly by name
  * and shape, so a renamed tensor fails the run and a transposed one fails the comparison.
  *
- * <p>Networks whose frequency counts fill whole vectors run on the default kernel threads (so the engine's split
- * rows and summed partial gradients are compared); the others on one thread (see {@code threadsFor}).
+ * <p>The engine side runs on at least two kernel threads, so its split rows and summed partial gradients are what is
+ * compared (and a race between its threads shows as a difference).
  */
 class MlpTwinParityTest {
 
@@ -144,7 +144,7 @@ class MlpTwinParityTest {
             float[] mixed = new float[n * d];
             float[] perLevel = new float[n * d];
             float[] training = new float[n * d];
-            withThreads(threadsFor(e.spec()), () -> enginePredictions(c, mixed, perLevel, training));
+            withThreads(THREADS, () -> enginePredictions(c, mixed, perLevel, training));
             check(c.name() + " eps (mixed levels)", Tensor.matrix(n, d, mixed), twinEps, OUTPUT_TOLERANCE);
             check(c.name() + " eps (one level per call)", Tensor.matrix(n, d, perLevel), twinEps, OUTPUT_TOLERANCE);
             check(c.name() + " eps (training)", Tensor.matrix(n, d, training), twinEps, OUTPUT_TOLERANCE);
@@ -174,13 +174,7 @@ class MlpTwinParityTest {
         for (Case c : CASES) {
             MlpDenoiser e = c.engine();
             int n = c.rows();
-            // a first backward on one thread sizes the engine's per-thread scratch of the narrow read-out, which a
-            // first backward on several threads grows from inside its threads and can race on
-            withThreads(1, () -> {
-                e.forwardForTraining(c.x(), c.logSnr(), c.labels(), n, new float[n * e.dim()]);
-                e.backward(c.g());
-            });
-            withThreads(threadsFor(e.spec()), () -> {
+            withThreads(THREADS, () -> {
                 e.forwardForTraining(c.x(), c.logSnr(), c.labels(), n, new float[n * e.dim()]);
                 e.backward(c.g());
             });
@@ -193,10 +187,6 @@ class MlpTwinParityTest {
                 check(c.name() + " " + t.getKey(), t.getValue(), torch.get(t.getKey()), GRADIENT_TOLERANCE);
             }
         }
-    }
-
-    private static int threadsFor(MlpSpec s) {
-        return threadsFor(s.inputFrequencies(), s.noiseFrequencies());
     }
 
     /** The model section of a manifest, as the engine writes it. */
@@ -239,19 +229,8 @@ class MlpTwinParityTest {
                 .isLessThanOrEqualTo(tolerance * Math.max(1e-3, scale));
     }
 
-    /**
-     * The kernel threads to run a network's engine side with: one when a feature count is not a whole number of
-     * vectors (up to 16 lanes), since the engine's feature computation then shares a scratch vector between kernel
-     * threads and can race; the default otherwise, so the multi-threaded paths are compared too.
-     */
-    static int threadsFor(int... frequencyCounts) {
-        for (int count : frequencyCounts) {
-            if (count % 16 != 0) {
-                return 1;
-            }
-        }
-        return Parallelism.threads();
-    }
+    /** The engine's kernel threads in these tests: at least two, so the multi-threaded paths are compared. */
+    static final int THREADS = Math.max(2, Parallelism.threads());
 
     /** Runs {@code work} with the engine's kernels on {@code threads} threads, then restores the setting. */
     static void withThreads(int threads, Runnable work) {
