@@ -28,6 +28,7 @@ from . import __version__, checkpoint, data, init, models, objectives, optim, sc
 MASK = (1 << 64) - 1
 GOLDEN_GAMMA = 0x9E3779B97F4A7C15
 IMAGE_CE_WEIGHT_PER_VALUE = 0.001
+LOG_SECONDS = 2.0  # the longest gap between progress lines by default, so a follower sees a long run move
 
 
 def _signed(v):
@@ -82,8 +83,12 @@ def parse_args(argv):
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
     p.add_argument("--bf16", action="store_true", help="bf16 autocast for the network on CUDA")
     p.add_argument("--save-every", type=int, default=0, help="checkpoint interval (default: 10 per run)")
-    p.add_argument("--log-every", type=int, default=0, help="progress interval (default: 50 lines per run)")
+    p.add_argument("--log-every", type=int, default=0, help="progress interval in steps (default: 50 lines per run, "
+                                                                "and at least one every 2 seconds)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for PyTorch (default: PyTorch's)")
+    p.add_argument("--resume", help="a .nlab checkpoint (the lab's or this trainer's) to continue: its model, "
+                                    "schedule, objective, optimiser moments, EMA and loss history; --steps is then "
+                                    "the new total (default: the file's own budget)")
     return p.parse_args(argv)
 
 
@@ -226,6 +231,32 @@ def _assign(params, flat):
             at += n
 
 
+def _flat(model, named):
+    """The flat vector (in the model's parameter order) of named tensors shaped as the model's."""
+    return torch.cat([torch.from_numpy(np.ascontiguousarray(named[k], dtype=np.float32)).reshape(-1)
+                      for k in models.weights_of(model)])
+
+
+def _resumed_setup(args, dataset, ckpt):
+    """The checkpoint's setup, with ``--steps`` as the new total; refuses a dataset the model cannot have seen."""
+    m = ckpt.manifest
+    setup = {k: m[k] for k in ("dataset", "model", "schedule", "objective", "training", "seeds")}
+    model = setup["model"]
+    dim = model["dim"] if "dim" in model else model["channels"] * model["height"] * model["width"]
+    if dim != dataset.dim:
+        _fail(f"--resume: the model was trained on {dim}-dimensional data, "
+              f"--dataset {args.dataset} has dimension {dataset.dim}")
+    classes = setup["model"].get("classCount", 0)
+    if classes > 0 and dataset.class_count != classes:
+        _fail(f"--resume: the model is conditional on {classes} classes, --dataset {args.dataset} has "
+              f"{dataset.class_count}")
+    steps = args.steps if args.steps is not None else setup["training"]["steps"]
+    if steps <= ckpt.step or steps > 100_000_000:
+        _fail(f"--steps: {steps} must exceed the checkpoint's step {ckpt.step} (it is the new total)")
+    setup["training"] = dict(setup["training"], steps=steps)
+    return setup
+
+
 def _tensors(kind, model, flat_values):
     """Named float32 numpy tensors of the model with the given flat values (in the model's parameter order)."""
     like = models.weights_of(model)
@@ -260,13 +291,19 @@ def _train(args, world, rank, local_rank, run):
     if device.type == "cuda":
         torch.cuda.set_device(device)
     dataset = data.open_dataset(args.dataset, args.data, args.channels)
-    setup = build_setup(args, dataset, world)
+    resumed = checkpoint.load(args.resume) if args.resume else None
+    setup = _resumed_setup(args, dataset, resumed) if resumed else build_setup(args, dataset, world)
     training = setup["training"]
     steps, batch = training["steps"], training["batchSize"]
+    if batch % world:
+        _fail(f"--batch: {batch} must be a multiple of the {world} processes")
     seeds = setup["seeds"]
     generator = torch.Generator().manual_seed((seeds["init"] & MASK) % (1 << 63))
     model = models.build(setup["model"])
-    init.initialise(model, setup["model"]["kind"], generator)
+    if resumed:
+        models.load_weights(model, resumed.weights)
+    else:
+        init.initialise(model, setup["model"]["kind"], generator)
     if world > 1:  # every process starts from rank 0's weights
         for p in model.parameters():
             torch.distributed.broadcast(p.data, 0)
@@ -276,21 +313,34 @@ def _train(args, world, rank, local_rank, run):
     sched = schedule.NoiseSchedule.from_manifest(setup["schedule"])
     loss_fn = _move(objectives.create(setup["objective"], sched, dataset.variances(), batch), device)
     adam = optim.AdamW(optim.AdamWSpec.from_manifest(training["optimizer"]), setup["model"]["parameterCount"])
+    kind = setup["model"]["kind"]
+    if resumed:
+        like = models.weights_of(model)
+        for name in ("m", "v"):
+            moments = models.from_engine_order(kind, resumed.training[f"adam.{name}"], like)
+            setattr(adam, name, _flat(model, moments).to(getattr(adam, name).dtype))
+        adam.steps = resumed.step
     adam.m, adam.v = adam.m.to(device), adam.v.to(device)
     rates = optim.LearningRateSchedule.from_manifest(training["learningRate"])
     flat = torch.cat([p.detach().reshape(-1) for p in params]).to(device)
     ema = optim.ExponentialMovingAverage(training["emaDecay"], flat)
+    if resumed:
+        ema.average = _flat(model, resumed.ema).to(device)
+        ema.updates = resumed.step
     classes = setup["model"]["classCount"]
     per_rank = batch // world
     step_generator = torch.Generator().manual_seed(((seeds["train"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
     data_generator = torch.Generator().manual_seed(((seeds["data"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
-    save_every = args.save_every if args.save_every > 0 else max(1, steps // 10)
-    log_every = args.log_every if args.log_every > 0 else max(1, steps // 50)
+    first_step = resumed.step if resumed else 0
+    save_every = args.save_every if args.save_every > 0 else max(1, (steps - first_step) // 10)
+    log_every = args.log_every if args.log_every > 0 else max(1, (steps - first_step) // 50)
     trainer = {"name": "noiselab_torch", "version": __version__, "torch": torch.__version__, "device": str(device),
                "deviceName": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
                "worldSize": world, "bf16": bool(args.bf16)}
-    run.update(status="starting", step=0, steps=steps, device=device.type, worldSize=world, torch=torch.__version__,
-               started=_now(), message="")
+    if resumed:
+        trainer["resumedFrom"] = {"file": os.path.basename(args.resume), "step": resumed.step}
+    run.update(status="starting", step=first_step, steps=steps, device=device.type, worldSize=world,
+               torch=torch.__version__, started=_now(), message="")
     run.emit("start", steps=steps, batch=batch, device=str(device), worldSize=world, torch=torch.__version__,
              parameters=setup["model"]["parameterCount"], model=setup["model"]["kind"])
     stop = {"signal": None}
@@ -300,8 +350,9 @@ def _train(args, world, rank, local_rank, run):
 
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGINT, interrupted)
-    losses = []
+    losses = [float(v) for v in resumed.training["loss_history"]] if resumed else []
     started = time.monotonic()
+    last_log = started
     last_saved = -1
 
     def save(step):
@@ -325,7 +376,7 @@ def _train(args, world, rank, local_rank, run):
         last_saved = step
         run.emit("checkpoint", step=step, path=path)
 
-    step = 0
+    step = first_step
     status, message = "finished", ""
     try:
         run.update(status="running")
@@ -367,20 +418,23 @@ def _train(args, world, rank, local_rank, run):
             _assign(params, flat)
             step += 1
             losses.append(value)
-            if step % log_every == 0 or step == steps:
-                elapsed = time.monotonic() - started
-                run.emit("progress", step=step, steps=steps, loss=float(np.mean(losses[-log_every:])),
-                         stepsPerSecond=step / elapsed if elapsed > 0 else 0.0)
+            now = time.monotonic()
+            if step % log_every == 0 or step == steps or (args.log_every <= 0 and now - last_log >= LOG_SECONDS):
+                elapsed = now - started
+                run.emit("progress", step=step, steps=steps, loss=float(np.mean(losses[-min(log_every, 100):])),
+                         stepsPerSecond=(step - first_step) / elapsed if elapsed > 0 else 0.0)
                 run.update(status="running", step=step)
+                last_log = now
             if step % save_every == 0 and step < steps:
                 save(step)
                 run.update(status="running", step=step)
     finally:
-        save(step) if step > 0 and status != "failed" else None
+        save(step) if step > first_step and status != "failed" else None
         elapsed = time.monotonic() - started
-        run.update(status=status, step=step, message=message, stepsPerSecond=step / elapsed if elapsed else 0.0)
+        rate = (step - first_step) / elapsed if elapsed > 0 else 0.0
+        run.update(status=status, step=step, message=message, stepsPerSecond=rate)
         run.emit("done" if status != "failed" else "error", status=status, step=step, message=message,
-                 seconds=elapsed, stepsPerSecond=step / elapsed if elapsed > 0 else 0.0)
+                 seconds=elapsed, stepsPerSecond=rate)
         if world > 1:
             torch.distributed.destroy_process_group()
     return 0 if status in ("finished", "cancelled") else 1

@@ -11,6 +11,7 @@ import org.noiselab.app.inject.AppModule;
 import org.noiselab.app.service.Workers;
 import org.noiselab.app.view.MainView;
 import org.noiselab.app.viewmodel.LabViewModel;
+import org.noiselab.app.viewmodel.TorchRunViewModel;
 import org.noiselab.engine.kernel.Parallelism;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ public final class DesktopApp extends Application {
 
     /** Stops training, keeps an unsaved run, and stops the engine threads. */
     public static void close(Injector injector) {
+        injector.getInstance(TorchRunViewModel.class).shutdown();
         try {
             injector.getInstance(LabViewModel.class).shutdown().get(15, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import javafx.application.Platform;
 import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunStore;
+import org.noiselab.app.service.TorchSettings;
 import org.noiselab.app.service.UiThread;
 import org.noiselab.app.service.WindowMemory;
 import org.noiselab.app.service.Workers;
@@ -59,6 +60,12 @@ public final class AppModule extends AbstractModule {
     @Singleton
     RecentFiles recentFiles() {
         return new RecentFiles(preferences);
+    }
+
+    @Provides
+    @Singleton
+    TorchSettings torchSettings() {
+        return new TorchSettings(preferences);
     }
 
     @Provides

@@ -17,6 +17,7 @@ import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.view.plot.ColorMap;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.SetupViewModel;
+import org.noiselab.app.viewmodel.TorchRunViewModel;
 
 /** The menu bar, with the keyboard shortcuts of every command. */
 public final class MainMenu {
@@ -25,9 +26,12 @@ public final class MainMenu {
     private final SetupViewModel setup;
     private final ViewSettings settings;
     private final RecentFiles recent;
+    private final TorchRunViewModel torch;
 
     @Inject
-    public MainMenu(LabViewModel lab, SetupViewModel setup, ViewSettings settings, RecentFiles recent) {
+    public MainMenu(LabViewModel lab, SetupViewModel setup, ViewSettings settings, RecentFiles recent,
+                    TorchRunViewModel torch) {
+        this.torch = torch;
         this.lab = lab;
         this.setup = setup;
         this.settings = settings;
@@ -35,7 +39,7 @@ public final class MainMenu {
     }
 
     MenuBar build(MainView main) {
-        return new MenuBar(file(main), run(), view(main), help());
+        return new MenuBar(file(main), run(main), view(main), help());
     }
 
     private Menu file(MainView main) {
@@ -75,11 +79,22 @@ public final class MainMenu {
         }
     }
 
-    private Menu run() {
+    private Menu run(MainView main) {
+        MenuItem stop = item("Stop PyTorch run", null, torch::cancel);
+        stop.disableProperty().bind(torch.runningProperty().not());
+        MenuItem start = item("Train with PyTorch...", "Shortcut+Shift+P", () -> trainWithPyTorch(main));
+        start.disableProperty().bind(torch.runningProperty());
         return new Menu("_Run", null,
                 item("Play / pause  (Space)", null, lab::togglePlay),
                 item("Step  (Right arrow)", null, lab::step),
-                item("Reset", "Shortcut+R", lab::reset));
+                item("Reset", "Shortcut+R", lab::reset),
+                new SeparatorMenuItem(), start, stop);
+    }
+
+    private void trainWithPyTorch(MainView main) {
+        String current = lab.setupProperty().get() == null ? "dino" : lab.setupProperty().get().dataset();
+        new TorchTrainingDialog(main.window(), torch.interpreter(), current, torch::defaultOut).ask()
+                .ifPresent(r -> torch.start(r, main::showImageModel));
     }
 
     private Menu view(MainView main) {
@@ -134,6 +149,8 @@ public final class MainMenu {
                 Ctrl+Shift+E   export the view's data as CSV
                 Ctrl+1..7      dataset, training, score error, samples, Picard, classifier, images
                 Ctrl+Shift+O   open an image model (Images view)
+                Ctrl+Shift+F   follow a training run's folder
+                Ctrl+Shift+P   train with PyTorch (GPU when present)
                 Ctrl+Alt+O     compare with a second image model (Images view)
                 Ctrl+T         toggle light / dark theme
                 Drop a .nlab file on the window to open it.""");

@@ -227,10 +227,18 @@ public final class MainView {
      * Images view.
      */
     void followRunFolder() {
-        dialogs.chooseRunFolder().ifPresent(dir -> lab.follow(dir, file -> {
-            tabs.getSelectionModel().select(imagesTab);
-            images.open(file);
-        }));
+        dialogs.chooseRunFolder().ifPresent(dir -> lab.follow(dir, this::showImageModel));
+    }
+
+    /** Opens an image checkpoint in the Images view and shows that view. */
+    void showImageModel(Path file) {
+        tabs.getSelectionModel().select(imagesTab);
+        images.open(file);
+    }
+
+    /** The window the view is in (null before it is shown), to own dialogs. */
+    javafx.stage.@org.jspecify.annotations.Nullable Window window() {
+        return root.getScene() == null ? null : root.getScene().getWindow();
     }
 
     /** Asks for a second image checkpoint and opens it beside the Images view's model, to compare denoising. */

@@ -12,18 +12,20 @@ import javafx.geometry.Orientation;
 import org.controlsfx.control.StatusBar;
 import org.noiselab.app.service.RunState;
 import org.noiselab.app.viewmodel.LabViewModel;
+import org.noiselab.app.viewmodel.TorchRunViewModel;
 
 /** The status bar: a message, the run's progress, and step, loss and speed. */
 public final class StatusView {
 
     private final StatusBar bar = new StatusBar();
     private final Label step = new Label();
+    private final Label torchRun = new Label();
 
     private final StringProperty notice = new SimpleStringProperty("");
     private final PauseTransition noticeTimeout = new PauseTransition(Duration.seconds(8));
 
     @Inject
-    public StatusView(LabViewModel lab, FxDialogService dialogs) {
+    public StatusView(LabViewModel lab, TorchRunViewModel torch, FxDialogService dialogs) {
         bar.setText("");
         bar.setId("statusBar");
         bar.textProperty().bind(Bindings.when(notice.isNotEmpty()).then(notice).otherwise(lab.statusProperty()));
@@ -35,7 +37,14 @@ public final class StatusView {
                 "step %,d/%,d   loss %s   %,.0f steps/s", lab.stepProperty().get(), lab.totalStepsProperty().get(),
                 loss(lab.lossProperty().get()), lab.stepsPerSecondProperty().get()), lab.stepProperty(),
                 lab.totalStepsProperty(), lab.lossProperty(), lab.stepsPerSecondProperty()));
-        bar.getRightItems().addAll(new Separator(Orientation.VERTICAL), step);
+        torchRun.setId("statusTorch");
+        torchRun.textProperty().bind(torch.statusProperty());
+        Separator torchSeparator = new Separator(Orientation.VERTICAL);
+        for (javafx.scene.Node n : new javafx.scene.Node[] {torchRun, torchSeparator}) {
+            n.visibleProperty().bind(torch.statusProperty().isNotEmpty());
+            n.managedProperty().bind(torch.statusProperty().isNotEmpty());
+        }
+        bar.getRightItems().addAll(torchSeparator, torchRun, new Separator(Orientation.VERTICAL), step);
         noticeTimeout.setOnFinished(e -> notice.set(""));
         lab.statusProperty().addListener((o, a, b) -> notice.set(""));
         dialogs.setStatusSink(message -> {

@@ -12,6 +12,7 @@ import java.util.prefs.Preferences;
 import org.noiselab.app.service.AnalysisService;
 import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunStore;
+import org.noiselab.app.service.TorchSettings;
 import org.noiselab.app.service.TrainingService;
 import org.noiselab.app.service.Workers;
 
@@ -36,6 +37,7 @@ final class Harness implements AutoCloseable {
     final AnalysisService analysis;
     final LabViewModel lab;
     final SetupViewModel setup;
+    final TorchRunViewModel torch;
     private final Preferences prefs;
 
     Harness(Path home) {
@@ -45,6 +47,7 @@ final class Harness implements AutoCloseable {
         prefs = Preferences.userRoot().node("org/noiselab/test/" + Long.toHexString(System.nanoTime()));
         lab = new LabViewModel(training, dialogs, new RecentFiles(prefs), ui);
         setup = new SetupViewModel(lab);
+        torch = new TorchRunViewModel(lab, new TorchSettings(prefs), store, dialogs, ui);
     }
 
     /** Evaluates {@code read} on the UI thread, after any update in progress there. */
@@ -93,6 +96,7 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
+        torch.shutdown();
         lab.pause();
         workers.close();
         try {

@@ -120,10 +120,6 @@ public final class NoiseLabCli implements Runnable {
             err.println("noiselab: error: permission denied: " + e.getFile());
             return EXIT_BAD_INPUT;
         }
-        if (ex instanceof org.noiselab.engine.kernel.ConvolutionKernels.BackendUnavailableException) {
-            err.println("noiselab: error: " + oneLine(ex.getMessage()));
-            return EXIT_BAD_INPUT;
-        }
         if (ex instanceof FileFormatException || ex instanceof IllegalArgumentException
                 || ex instanceof IOException || ex instanceof SamplingCancelledException) {
             err.println("noiselab: error: " + oneLine(ex.getMessage()));

@@ -3,10 +3,9 @@ package org.noiselab.engine.kernel;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A same-padded 3x3 convolution (stride 1, zero padding 1) on NHWC arrays with its backward pass: {@link Conv3x3} on
- * the JVM, or {@link Nd4jConv3x3} on ND4J's {@code conv2d} (which runs on the GPU under ND4J's CUDA backend).
- * {@link ConvolutionKernels} picks one. Weights are stored {@code [ky][kx][cin][cout]}; an instance keeps scratch
- * state and is used from one thread at a time.
+ * A same-padded 3x3 convolution (stride 1, zero padding 1) on NHWC arrays with its backward pass, as {@link Conv3x3}
+ * computes it on the JVM. Weights are stored {@code [ky][kx][cin][cout]}; an instance keeps scratch state and is used
+ * from one thread at a time.
  */
 public interface ConvolutionKernel {
 

@@ -1,14 +1,13 @@
 package org.noiselab.engine.model.layer;
 
 import java.util.SplittableRandom;
+import org.noiselab.engine.kernel.Conv3x3;
 import org.noiselab.engine.kernel.ConvolutionKernel;
-import org.noiselab.engine.kernel.ConvolutionKernels;
 import org.noiselab.engine.kernel.Parallelism;
 import org.noiselab.engine.kernel.VectorGemm;
 
 /**
- * A convolution with bias on NHWC activations: 3x3 with zero padding 1 (the {@link ConvolutionKernel} that
- * {@link ConvolutionKernels} picks), or 1x1 (a plain matrix product over pixels). Weights {@code [k][k][cin][cout]}, bias {@code [cout]}.
+ * A convolution with bias on NHWC activations: 3x3 with zero padding 1 ({@link Conv3x3}), or 1x1 (a plain matrix product over pixels). Weights {@code [k][k][cin][cout]}, bias {@code [cout]}.
  */
 public final class ConvLayer {
 
@@ -19,9 +18,7 @@ public final class ConvLayer {
     private final int size;
     private final int weightOffset;
     private final int biasOffset;
-    /** The 3x3 kernel's backend, fixed when the layer is built; null for 1x1. */
-    private final ConvolutionKernels.Backend backend;
-    /** Made at the first convolution, so that building a layout (parameter counts, tensor names) starts no backend. */
+    /** The 3x3 kernel, made at the first convolution (building a layout for its names and counts allocates none). */
     private ConvolutionKernel kernel;
     private float[] transposed = new float[0];
 
@@ -37,7 +34,6 @@ public final class ConvLayer {
         this.size = size;
         this.weightOffset = layout.add(name + ".weight", size, size, cin, cout);
         this.biasOffset = layout.add(name + ".bias", cout);
-        this.backend = size == 3 ? ConvolutionKernels.backend() : null;
     }
 
     public int inputChannels() {
@@ -61,7 +57,7 @@ public final class ConvLayer {
 
     /** {@code out = conv(x) + b} for n images. */
     public void forward(float[] theta, float[] x, int n, float[] out) {
-        if (backend != null) {
+        if (size == 3) {
             kernel().forward(x, n, theta, weightOffset, theta, biasOffset, out);
         } else {
             Parallelism.forRows(n * h * w, (share, from, to) -> VectorGemm.multiply(x, 0, cin, 1, theta,
@@ -77,7 +73,7 @@ public final class ConvLayer {
      * @param gradOut {@code dL/d out}
      */
     public void backward(float[] theta, float[] grad, float[] x, float[] gradOut, int n, float[] gradIn) {
-        if (backend != null) {
+        if (size == 3) {
             kernel().backward(x, gradOut, n, theta, weightOffset, grad, weightOffset, biasOffset, gradIn);
             return;
         }
@@ -103,7 +99,7 @@ public final class ConvLayer {
 
     private ConvolutionKernel kernel() {
         if (kernel == null) {
-            kernel = ConvolutionKernels.create(backend, h, w, cin, cout);
+            kernel = new Conv3x3(h, w, cin, cout);
         }
         return kernel;
     }
