@@ -56,6 +56,8 @@ def parse_args(argv):
     p.add_argument("--data", help="image files: the MNIST folder or file, the CIFAR-10 folder, the PNG folder "
                                    "(mnist without --data: the 1000 images shipped with the lab)")
     p.add_argument("--channels", type=int, default=1, help="png: 1 (grey) or 3 (RGB) (default 1)")
+    p.add_argument("--held-out", type=int, default=0, help="images: keep the last N images out of training, as the "
+                                                            "lab's --held-out does (default 0)")
     p.add_argument("--out", required=True, help="the run folder to write")
     p.add_argument("--objective", default="ddpm", choices=objectives.ObjectiveSpec.KINDS)
     p.add_argument("--steps", type=int, help="optimiser steps (default: 20000 for toys, 4000 for images)")
@@ -133,8 +135,8 @@ def build_setup(args, dataset, world):
         levels = _unet_levels(dataset.height, dataset.width)
         model = ({"kind": "classifier-unet", **base, "resolutions": levels, "levels": T + 2, "classCount": classes}
                  if args.objective == "cdm" else {"kind": "unet", **base, "levels": levels, "classCount": classes})
-        data_section = {"name": args.dataset if args.data is None else
-                        f"{args.dataset}:{os.path.basename(os.path.normpath(args.data))}", "dim": dataset.dim}
+        name = args.dataset if args.data is None else f"{args.dataset}:{os.path.basename(os.path.normpath(args.data))}"
+        data_section = {"name": name + (f"[0:{dataset.count}]" if args.held_out else ""), "dim": dataset.dim}
     else:
         common = {"dim": dataset.dim, "width": args.width, "depth": args.depth, "activation": args.activation,
                   "inputFrequencies": 32, "inputScale": 16.0}
@@ -237,6 +239,18 @@ def _flat(model, named):
                       for k in models.weights_of(model)])
 
 
+def _without_held_out(dataset, held_out):
+    """The images but the last ``held_out`` (the lab's ``--held-out``: evaluation images never trained on)."""
+    if not isinstance(dataset, data.ImageData):
+        _fail("--held-out: only image datasets hold images out")
+    if not 0 <= held_out < dataset.count:
+        _fail(f"--held-out = {held_out}: must lie in 0..{dataset.count - 1} (the set has {dataset.count} images)")
+    keep = dataset.count - held_out
+    labels = None if dataset.labels is None else dataset.labels[:keep].numpy()
+    kept = data.ImageData(f"{dataset.name}[0:{keep}]", dataset.pixels[:keep].numpy(), labels, dataset.class_names)
+    return kept
+
+
 def _resumed_setup(args, dataset, ckpt):
     """The checkpoint's setup, with ``--steps`` as the new total; refuses a dataset the model cannot have seen."""
     m = ckpt.manifest
@@ -291,6 +305,8 @@ def _train(args, world, rank, local_rank, run):
     if device.type == "cuda":
         torch.cuda.set_device(device)
     dataset = data.open_dataset(args.dataset, args.data, args.channels)
+    if args.held_out:
+        dataset = _without_held_out(dataset, args.held_out)
     resumed = checkpoint.load(args.resume) if args.resume else None
     setup = _resumed_setup(args, dataset, resumed) if resumed else build_setup(args, dataset, world)
     training = setup["training"]

@@ -75,6 +75,17 @@ class TrainerTest(unittest.TestCase):
             self.assertIn("trained on 2-dimensional data, --dataset gauss1d-two-mode has dimension 1", err)
 
 
+    def test_held_out_images_are_kept_out_and_toys_have_none(self):
+        kept = train._without_held_out(train.data.open_dataset("mnist"), 200)
+        self.assertEqual(kept.count, 800)
+        self.assertTrue(kept.name.endswith("[0:800]"))
+        for dataset, n, words in (("dino", 5, "only image datasets"), ("mnist", 1000, "must lie in 0..999")):
+            with tempfile.TemporaryDirectory() as d:
+                code, _, err = _quiet(["--dataset", dataset, "--held-out", str(n), "--steps", "1", "--out", d])
+                self.assertEqual(code, 2)
+                self.assertIn(words, err)
+
+
 class GridTest(unittest.TestCase):
 
     def test_a_toy_checkpoint_has_no_image_grid(self):

@@ -49,8 +49,16 @@ public final class DesktopApp extends Application {
         return main;
     }
 
-    /** Stops training, keeps an unsaved run, and stops the engine threads. */
+    /**
+     * Stops training, keeps an unsaved run, and stops the engine threads; once. JavaFX closes twice when the window
+     * is closed (its close request, then {@link #stop()}), and a second close finds the engine threads gone: it used to
+     * wait 15 s for work they drop and then warn that the run was not kept, although the first close had kept it.
+     */
     public static void close(Injector injector) {
+        Workers workers = injector.getInstance(Workers.class);
+        if (workers.closed()) {
+            return;
+        }
         injector.getInstance(TorchRunViewModel.class).shutdown();
         try {
             injector.getInstance(LabViewModel.class).shutdown().get(15, TimeUnit.SECONDS);

@@ -66,7 +66,7 @@ public final class TorchTrainer implements AutoCloseable {
     /** What a trainer reports, on its reader thread. */
     public interface Listener {
 
-        /** The trainer started: device, world size and PyTorch version in words. */
+        /** The trainer started: its device and world size in words ({@code cpu}, {@code cuda:0 x4}). */
         void started(String words);
 
         /** A progress line. */
@@ -218,9 +218,11 @@ public final class TorchTrainer implements AutoCloseable {
                     continue;
                 }
                 switch (event.path("event").asText()) {
-                    case "start" -> listener.started(event.path("device").asText("?")
-                            + (event.path("worldSize").asInt(1) > 1 ? " x" + event.path("worldSize").asInt() : "")
-                            + ", PyTorch " + event.path("torch").asText("?"));
+                    case "start" -> {
+                        LOG.info("PyTorch trainer started: {}", line);
+                        listener.started(event.path("device").asText("?") + (event.path("worldSize").asInt(1) > 1
+                                ? " x" + event.path("worldSize").asInt() : ""));
+                    }
                     case "progress" -> listener.progress(new Progress(event.path("step").asLong(),
                             event.path("steps").asLong(), event.path("loss").asDouble(Double.NaN),
                             event.path("stepsPerSecond").asDouble()));

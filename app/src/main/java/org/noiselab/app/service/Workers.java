@@ -50,6 +50,11 @@ public final class Workers implements AutoCloseable {
         return analysis;
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean closed() {
+        return training.isShutdown();
+    }
+
     /** Stops both threads, waiting a few seconds for running work. */
     @Override
     public void close() {

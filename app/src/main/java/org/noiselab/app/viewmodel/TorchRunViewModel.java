@@ -157,7 +157,7 @@ public final class TorchRunViewModel {
 
         @Override
         public void progress(TorchTrainer.Progress p) {
-            ui.execute(() -> status.set(String.format(Locale.ROOT, "PyTorch (%s): step %,d of %,d, loss %.4f, %,.1f"
+            ui.execute(() -> status.set(String.format(Locale.ROOT, "PyTorch (%s): step %,d of %,d, loss %.4g, %.3g"
                     + " steps/s", where, p.step(), p.steps(), p.loss(), p.stepsPerSecond())));
         }
 

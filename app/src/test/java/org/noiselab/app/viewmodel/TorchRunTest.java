@@ -67,7 +67,7 @@ class TorchRunTest {
         String python = python();
         onUi(() -> h.torch.start(dino(python, 300, out), images::add)).get(2, TimeUnit.MINUTES);
         await(() -> h.torch.statusProperty().get().contains("step "));
-        assertThat(onUi(() -> h.torch.statusProperty().get())).startsWith("PyTorch (cpu, PyTorch ")
+        assertThat(onUi(() -> h.torch.statusProperty().get())).startsWith("PyTorch (cpu): step ")
                 .contains(" of 300, loss ");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (onUi(() -> h.torch.runningProperty().get()) && System.nanoTime() < deadline) {
