@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.noiselab.app.view.FxWait.await;
 import static org.noiselab.app.view.FxWait.onFx;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
@@ -20,11 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.noiselab.app.DesktopApp;
-import org.noiselab.app.inject.AppModule;
 import org.noiselab.app.service.GridSpec;
 import org.noiselab.app.service.RunState;
-import org.noiselab.app.service.RunStore;
 import org.noiselab.app.service.Workers;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
@@ -41,8 +36,8 @@ class MainWindowTest {
     @TempDir
     static Path homes;
 
+    private UiSession app;
     private Path home;
-    private Preferences prefs;
     private Injector injector;
     private LabViewModel lab;
 
@@ -53,18 +48,15 @@ class MainWindowTest {
 
     @Start
     void start(Stage stage) {
-        String run = Long.toHexString(System.nanoTime());
-        home = homes.resolve(run);
-        prefs = Preferences.userRoot().node("org/noiselab/uitest/" + run);
-        injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
-        DesktopApp.open(injector, stage);
-        lab = injector.getInstance(LabViewModel.class);
+        app = UiSession.open(homes, stage);
+        home = app.home;
+        injector = app.injector;
+        lab = app.lab;
     }
 
     @AfterEach
     void stop() throws java.util.prefs.BackingStoreException {
-        DesktopApp.close(injector);
-        prefs.removeNode();
+        app.close();
     }
 
     @Test

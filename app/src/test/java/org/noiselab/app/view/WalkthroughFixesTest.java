@@ -8,11 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.prefs.Preferences;
 import java.util.stream.Stream;
 import javafx.scene.control.Button;
 import javafx.scene.input.KeyCode;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.noiselab.app.DesktopApp;
-import org.noiselab.app.inject.AppModule;
-import org.noiselab.app.service.RunStore;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.SamplesViewModel;
 import org.noiselab.app.viewmodel.SetupViewModel;
@@ -43,12 +39,11 @@ class WalkthroughFixesTest {
     @TempDir
     static Path homes;
 
+    private UiSession app;
     private Path home;
-    private Preferences prefs;
     private Injector injector;
     private LabViewModel lab;
     private MainView main;
-    private boolean closed;
 
     @BeforeAll
     static void headless() {
@@ -57,20 +52,16 @@ class WalkthroughFixesTest {
 
     @Start
     void start(Stage stage) {
-        String run = Long.toHexString(System.nanoTime());
-        home = homes.resolve(run);
-        prefs = Preferences.userRoot().node("org/noiselab/uitest/" + run);
-        injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
-        main = DesktopApp.open(injector, stage);
-        lab = injector.getInstance(LabViewModel.class);
+        app = UiSession.open(homes, stage);
+        home = app.home;
+        injector = app.injector;
+        main = app.main;
+        lab = app.lab;
     }
 
     @AfterEach
     void stop() throws java.util.prefs.BackingStoreException {
-        if (!closed) {
-            DesktopApp.close(injector);
-        }
-        prefs.removeNode();
+        app.close();
     }
 
     private void trainAFreshRun() {
@@ -99,7 +90,6 @@ class WalkthroughFixesTest {
         try {
             DesktopApp.close(injector); // the window's close request
             DesktopApp.close(injector); // then Application.stop, as JavaFX calls it when the last window closed
-            closed = true;
         } finally {
             log.detachAppender(warnings);
         }
