@@ -281,6 +281,55 @@ def _tensors(kind, model, flat_values):
     return out
 
 
+class Stepper:
+    """One optimiser step of the trainer, as the engine's training session takes it: draw the rows (this process's
+    share of the global batch) and the objective's noise, the loss and its gradient (averaged over the processes
+    with one all-reduce), then AdamW and the EMA on the flat parameter vector, copied back into the model."""
+
+    def __init__(self, model, loss_fn, adam, ema, rates, steps, dataset, per_rank, classes, label_dropout, device,
+                 world=1, bf16=False, step_generator=None, data_generator=None):
+        self.model, self.loss_fn, self.adam, self.ema, self.rates = model, loss_fn, adam, ema, rates
+        self.steps, self.dataset, self.per_rank, self.classes = steps, dataset, per_rank, classes
+        self.label_dropout, self.device, self.world, self.bf16 = label_dropout, device, world, bf16
+        self.step_generator = step_generator if step_generator is not None else torch.Generator().manual_seed(1)
+        self.data_generator = data_generator if data_generator is not None else torch.Generator().manual_seed(2)
+        self.params = list(model.parameters())
+        self.flat = torch.cat([p.detach().reshape(-1) for p in self.params]).to(device)
+
+    def step(self):
+        """Takes one step; returns the loss (the processes' mean), not finite when the step was not taken.
+
+        Raises ``optim.NonFiniteGradient`` (nothing changed) for a non-finite gradient norm."""
+        n, device = self.per_rank, self.device
+        x0, labels = self.dataset.sample(n, self.data_generator)
+        labels = labels if self.classes > 0 else None
+        if labels is not None:
+            labels = objectives.drop_labels(labels, self.classes, self.label_dropout,
+                                            torch.rand(n, generator=self.step_generator, dtype=torch.float64))
+        x0 = x0.reshape(n, -1)
+        b = objectives.TrainingBatch(x0.to(device), None if labels is None else labels.to(device))
+        draws = _draws_to(self.loss_fn.draw(objectives.TrainingBatch(x0, labels), self.step_generator), device)
+        for p in self.params:
+            p.grad = None
+        autocast = self.bf16 and device.type == "cuda"
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=autocast):
+            loss = self.loss_fn.loss(self.model, b, draws)
+        loss.backward()
+        grads = _flat_grads(self.params)
+        value = loss.detach()
+        if self.world > 1:  # data parallel: every process applies the mean gradient of the global batch
+            torch.distributed.all_reduce(grads)
+            grads /= self.world
+            torch.distributed.all_reduce(value)
+            value = value / self.world
+        value = float(value)
+        if not math.isfinite(value):
+            return value
+        optim.training_step(self.adam, self.ema, self.rates, self.steps, self.flat, grads)
+        _assign(self.params, self.flat)
+        return value
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -347,6 +396,9 @@ def _train(args, world, rank, local_rank, run):
     per_rank = batch // world
     step_generator = torch.Generator().manual_seed(((seeds["train"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
     data_generator = torch.Generator().manual_seed(((seeds["data"] ^ (rank * 0x9E3779B9)) & MASK) % (1 << 63))
+    stepper = Stepper(model, loss_fn, adam, ema, rates, steps, dataset, per_rank, classes, training.get("labelDropout", 0.0),
+                      device, world, args.bf16, step_generator, data_generator)
+    flat = stepper.flat
     first_step = resumed.step if resumed else 0
     save_every = args.save_every if args.save_every > 0 else max(1, (steps - first_step) // 10)
     log_every = args.log_every if args.log_every > 0 else max(1, (steps - first_step) // 50)
@@ -400,38 +452,14 @@ def _train(args, world, rank, local_rank, run):
             if stop["signal"]:
                 status, message = "cancelled", f"stopped by {stop['signal']} at step {step}"
                 break
-            x0, labels = dataset.sample(per_rank, data_generator)
-            labels = labels if classes > 0 else None
-            if labels is not None:
-                labels = objectives.drop_labels(labels, classes, training["labelDropout"],
-                                                torch.rand(per_rank, generator=step_generator, dtype=torch.float64))
-            x0 = x0.reshape(per_rank, -1)
-            b = objectives.TrainingBatch(x0.to(device), None if labels is None else labels.to(device))
-            draws = _draws_to(loss_fn.draw(objectives.TrainingBatch(x0, labels), step_generator), device)
-            for p in params:
-                p.grad = None
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16,
-                                enabled=args.bf16 and device.type == "cuda"):
-                loss = loss_fn.loss(model, b, draws)
-            loss.backward()
-            grads = _flat_grads(params)
-            if world > 1:  # data parallel: every process applies the mean gradient of the global batch
-                torch.distributed.all_reduce(grads)
-                grads /= world
-            value = loss.detach()
-            if world > 1:
-                torch.distributed.all_reduce(value)
-                value = value / world
-            value = float(value)
-            if not math.isfinite(value):
-                status, message = "failed", f"the loss is {value} at step {step + 1}"
-                break
             try:
-                optim.training_step(adam, ema, rates, steps, flat, grads)
+                value = stepper.step()
             except optim.NonFiniteGradient as e:
                 status, message = "failed", str(e)
                 break
-            _assign(params, flat)
+            if not math.isfinite(value):
+                status, message = "failed", f"the loss is {value} at step {step + 1}"
+                break
             step += 1
             losses.append(value)
             now = time.monotonic()

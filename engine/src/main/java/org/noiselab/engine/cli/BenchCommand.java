@@ -18,6 +18,7 @@ import org.noiselab.engine.EngineVersion;
 import org.noiselab.engine.InvalidConfigException;
 import org.noiselab.engine.bench.BenchResult;
 import org.noiselab.engine.bench.BenchSuite;
+import org.noiselab.engine.bench.TorchPeer;
 import org.noiselab.engine.io.Checkpoint;
 import org.noiselab.engine.io.CheckpointIO;
 import picocli.CommandLine.Command;
@@ -27,15 +28,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code noiselab bench}: throughput of training, sampling and Picard, with 1 and 2 kernel threads. */
 @Command(name = "bench",
-        header = "Training and sampling throughput beside PyTorch's figures (table and JSON).",
+        header = "Training and sampling throughput, beside the PyTorch twins measured in the same run (table, JSON).",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure training and sampling throughput (median of repeated runs after a warm-up) and",
-            "print a table beside PyTorch 1.13's figures measured on the same 2-core machine; --json writes every run."})
+        description = {"Measure training and sampling throughput (median of repeated runs after a warm-up) with each",
+            "kernel thread count; with --peer, run the same benchmarks on the PyTorch twins with that interpreter's",
+            "PyTorch on as many threads, and print the ratio; --json writes every run."})
 final class BenchCommand implements Callable<Integer> {
 
-    /** PyTorch 1.13 on the 2-core development machine (steps or samples per second). */
-    static final Map<String, String> PYTORCH = Map.of("train.batch256", "500-710", "train.batch4096", "53-57",
-            "sample.n1000", "1.3", "sample.n10000", "9.5");
     static final String SHIPPED_DINO = "org/noiselab/assets/checkpoints/dino-ddpm.nlab";
 
     @Spec
@@ -61,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-picard", description = "Leave the Picard benchmark out.")
     boolean skipPicard;
 
+    @Option(names = "--peer", paramLabel = "PYTHON",
+            description = "A Python with PyTorch: run the same benchmarks on the PyTorch twins in this run.")
+    String peer;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write every result as JSON.")
     Path json;
 
@@ -68,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean smoke;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         if (repeats < 1 || repeats > 100) {
             throw new InvalidConfigException("--repeats", repeats, "must lie in 1..100");
         }
@@ -82,22 +85,31 @@ final class BenchCommand implements Callable<Integer> {
             throw new InvalidConfigException("--picard-samples", picardSamples, "must lie in 2.." + MAX_PICARD_SAMPLES);
         }
         PrintWriter out = spec.commandLine().getOut();
+        TorchPeer torch = peer == null ? null : TorchPeer.check(peer);
         Checkpoint picard = skipPicard ? null : picardModel(out);
         BenchSuite suite = new BenchSuite(repeats, picard, picardSamples, smoke);
         List<BenchResult> all = new ArrayList<>();
+        List<BenchResult> peers = new ArrayList<>();
         for (int t : threads) {
             out.printf("-- %d kernel thread%s%n", t, t == 1 ? "" : "s");
-            all.addAll(suite.run(t, r -> {
-                out.printf("  %-70s %10.2f %s%n", r.label(), r.median(), r.unit());
-                out.flush();
-            }));
+            all.addAll(suite.run(t, r -> print(out, r)));
+            if (torch != null) {
+                out.printf("-- the PyTorch peer (%s), %d thread%s%n", peer, t, t == 1 ? "" : "s");
+                peers.addAll(torch.run(t, repeats, smoke, r -> print(out, r)));
+            }
         }
-        printTable(out, all);
+        printTable(out, all, peers);
         if (json != null) {
-            writeJson(all);
+            writeJson(all, peers);
             out.printf("wrote %s%n", json);
         }
         return 0;
+    }
+
+    private static void print(PrintWriter out, BenchResult r) {
+        out.printf("  %-70s %10.2f %s%n", r.label().startsWith("PyTorch") ? r.name() + " (" + r.label() + ")"
+                : r.label(), r.median(), r.unit());
+        out.flush();
     }
 
     private Checkpoint picardModel(PrintWriter out) throws IOException {
@@ -113,29 +125,38 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void printTable(PrintWriter out, List<BenchResult> all) {
-        Map<String, Map<Integer, BenchResult>> byName = new LinkedHashMap<>();
-        for (BenchResult r : all) {
-            byName.computeIfAbsent(r.name(), k -> new LinkedHashMap<>()).put(r.threads(), r);
-        }
+    private void printTable(PrintWriter out, List<BenchResult> all, List<BenchResult> peers) {
+        Map<String, Map<Integer, BenchResult>> byName = byName(all);
+        Map<String, Map<Integer, BenchResult>> peerByName = byName(peers);
+        boolean withPeer = !peers.isEmpty();
         out.println();
-        StringBuilder header = new StringBuilder(String.format("%-22s", "benchmark"));
+        StringBuilder header = new StringBuilder(String.format("%-26s", "benchmark"));
         for (int t : threads) {
-            header.append(String.format("%14s", t + " thread" + (t == 1 ? "" : "s")));
+            String th = t + "t";
+            header.append(String.format("%12s", "engine " + th));
+            if (withPeer) {
+                header.append(String.format("%12s%9s", "PyTorch " + th, "ratio"));
+            }
         }
-        header.append(String.format("%16s", "PyTorch 1.13"));
-        out.println(header);
+        out.println(header + "  unit");
         for (Map.Entry<String, Map<Integer, BenchResult>> e : byName.entrySet()) {
-            StringBuilder line = new StringBuilder(String.format("%-22s", e.getKey()));
+            StringBuilder line = new StringBuilder(String.format("%-26s", e.getKey()));
             String unit = "";
             for (int t : threads) {
                 BenchResult r = e.getValue().get(t);
-                line.append(r == null ? String.format("%14s", "-") : String.format("%14.2f", r.median()));
+                line.append(r == null ? String.format("%12s", "-") : String.format("%12.2f", r.median()));
                 unit = r == null ? unit : r.unit();
+                if (withPeer) {
+                    BenchResult p = peerByName.getOrDefault(e.getKey(), Map.of()).get(t);
+                    line.append(p == null ? String.format("%12s%9s", "-", "-")
+                            : String.format("%12.2f%8.2fx", p.median(), speedRatio(r, p)));
+                }
             }
-            line.append(String.format("%16s", PYTORCH.getOrDefault(e.getKey(), "-"))).append("  ").append(unit);
-            out.println(line);
+            out.println(line + "  " + unit);
         }
+        out.println(withPeer ? "ratio: the engine's speed over PyTorch's on as many threads (above 1: the engine is"
+                + " faster)" : "no PyTorch peer measured: --peer PYTHON runs the same benchmarks on the PyTorch twins"
+                + " in this run");
         for (int t : threads) {
             BenchResult ddpm = byName.getOrDefault("train.batch256", Map.of()).get(t);
             BenchResult cdm = byName.getOrDefault("train.cdm.batch256", Map.of()).get(t);
@@ -147,7 +168,20 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private void writeJson(List<BenchResult> all) throws IOException {
+    /** The engine's speed over the peer's: a rate's ratio, or a time's inverse ratio. */
+    static double speedRatio(BenchResult engine, BenchResult peer) {
+        return engine.unit().equals("s") ? peer.median() / engine.median() : engine.median() / peer.median();
+    }
+
+    private static Map<String, Map<Integer, BenchResult>> byName(List<BenchResult> results) {
+        Map<String, Map<Integer, BenchResult>> byName = new LinkedHashMap<>();
+        for (BenchResult r : results) {
+            byName.computeIfAbsent(r.name(), k -> new LinkedHashMap<>()).put(r.threads(), r);
+        }
+        return byName;
+    }
+
+    private void writeJson(List<BenchResult> all, List<BenchResult> peers) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("engineVersion", EngineVersion.get());
@@ -156,8 +190,16 @@ final class BenchCommand implements Callable<Integer> {
         machine.put("processors", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        ArrayNode results = root.putArray("results");
-        for (BenchResult r : all) {
+        write(root.putArray("results"), all);
+        if (!peers.isEmpty()) {
+            root.put("peer", peer);
+            write(root.putArray("peerResults"), peers);
+        }
+        mapper.writeValue(json.toFile(), root);
+    }
+
+    private static void write(ArrayNode results, List<BenchResult> list) {
+        for (BenchResult r : list) {
             ObjectNode n = results.addObject();
             n.put("name", r.name());
             n.put("label", r.label());
@@ -168,10 +210,6 @@ final class BenchCommand implements Callable<Integer> {
             for (double v : r.runs()) {
                 runs.add(v);
             }
-            if (PYTORCH.containsKey(r.name())) {
-                n.put("pytorchReference", PYTORCH.get(r.name()));
-            }
         }
-        mapper.writeValue(json.toFile(), root);
     }
 }

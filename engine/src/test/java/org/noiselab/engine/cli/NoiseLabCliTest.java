@@ -182,13 +182,38 @@ class NoiseLabCliTest {
                 json.toString());
         assertThat(r.code).as(r.err).isZero();
         assertThat(r.out).contains("train.batch256").contains("train.cdm.batch256").contains("sample.n100")
-                .contains("PyTorch 1.13").contains("CDM step costs").contains("sample.guided.n200")
-                .contains("train.image.unet.batch64").contains("train.image.cdm.batch64");
+                .contains("no PyTorch peer measured").contains("CDM step costs").contains("sample.guided.n200")
+                .contains("train.image.unet.batch64").contains("train.image.cdm.batch64").doesNotContain("PyTorch 1.");
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
         assertThat(tree.get("results")).hasSize(16);
         assertThat(tree.get("results").get(0).get("runs")).hasSize(2);
         assertThat(tree.get("results").get(0).get("median").asDouble()).isPositive();
         assertThat(tree.get("machine").get("processors").asInt()).isPositive();
+    }
+
+    @Test
+    void benchMeasuresThePyTorchPeerInTheSameRunAndPrintsTheRatio() throws Exception {
+        Path json = dir.resolve("peer.json");
+        String python = org.noiselab.engine.testing.TorchTwin.python();
+        Result r = run("bench", "--smoke", "--repeats", "1", "--threads", "1", "--skip-picard", "--peer", python,
+                "--json", json.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("the PyTorch peer (" + python + "), 1 thread").contains("PyTorch 1t")
+                .contains("ratio: the engine's speed over PyTorch's").doesNotContain("no PyTorch peer measured");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        java.util.List<String> engine = new java.util.ArrayList<>();
+        tree.get("results").forEach(n -> engine.add(n.get("name").asText()));
+        java.util.List<String> peer = new java.util.ArrayList<>();
+        tree.get("peerResults").forEach(n -> peer.add(n.get("name").asText()));
+        assertThat(peer).as("the peer runs the engine's benchmarks").containsExactlyElementsOf(engine);
+        for (String name : engine) {
+            assertThat(r.out).containsPattern("(?m)^" + java.util.regex.Pattern.quote(name)
+                    + " +[0-9.]+ +[0-9.]+ +[0-9.]+x  ");
+        }
+        Result bad = run("bench", "--smoke", "--peer", dir.resolve("no-python").toString());
+        assertThat(bad.code).isEqualTo(2);
+        assertThat(bad.err.strip()).startsWith("noiselab: error: --peer: '").contains("could not be started")
+                .doesNotContain("\n");
     }
 
     @Test
