@@ -81,6 +81,7 @@ public final class TrainingService {
     public CompletableFuture<TrainingSnapshot> start(TrainingSetup setup) {
         pause();
         return call(() -> {
+            message = null;
             keepUnsaved();
             session = TrainingSession.start(setup);
             source = null;
@@ -163,6 +164,7 @@ public final class TrainingService {
     public CompletableFuture<TrainingSnapshot> reset() {
         pause();
         return call(() -> {
+            message = null;
             keepUnsaved();
             session = TrainingSession.start(requireSession().setup());
             source = null;
@@ -293,8 +295,9 @@ public final class TrainingService {
         double lr = s.setup().config().learningRate().rate(Math.max(1, s.step()), s.setup().config().steps());
         ModelSnapshot model = new ModelSnapshot(s.setup().model(), s.setup().schedule(), s.setup().dataset(), s.step(),
                 s.emaParameters(), s.parameters());
-        return new TrainingSnapshot(s.setup(), state, s.step(), loss, lr, stepsPerSecond, losses, model, source,
-                unsaved, message);
+        // a speed is shown only while training: paused, the last figure would read as a current one
+        return new TrainingSnapshot(s.setup(), state, s.step(), loss, lr, state == RunState.RUNNING ? stepsPerSecond : 0,
+                losses, model, source, unsaved, message);
     }
 
     private <T> CompletableFuture<T> call(IoCallable<T> work) {

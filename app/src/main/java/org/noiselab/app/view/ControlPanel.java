@@ -112,7 +112,13 @@ public final class ControlPanel {
         newRun.disableProperty().bind(setup.validProperty().not());
         newRun.setOnAction(e -> setup.apply());
         newRun.setTooltip(new Tooltip("Start training these settings from scratch (Ctrl+N); an unsaved run is kept"));
-        return new VBox(4, title("Training settings"), sheet, validation, newRun);
+        Label pending = new Label("Changed: the views show the current run until New run (Ctrl+N)");
+        pending.setId("settingsPending");
+        pending.getStyleClass().add("pending-message");
+        pending.setWrapText(true);
+        pending.visibleProperty().bind(setup.pendingProperty().and(setup.validProperty()));
+        pending.managedProperty().bind(pending.visibleProperty());
+        return new VBox(4, title("Training settings"), sheet, validation, pending, newRun);
     }
 
     private List<PropertySheet.Item> items() {

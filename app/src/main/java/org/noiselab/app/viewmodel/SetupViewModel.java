@@ -66,6 +66,9 @@ public final class SetupViewModel {
             TrainingConfig.DEFAULT_LABEL_DROPOUT);
     private final ReadOnlyStringWrapper validation = new ReadOnlyStringWrapper(this, "validation", "");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(this, "valid", true);
+    private final ReadOnlyBooleanWrapper pending = new ReadOnlyBooleanWrapper(this, "pending", false);
+    /** Set while the settings are loaded from a run, so that loading is not taken for an edit. */
+    private boolean loading;
 
     /** The engine's field names as the settings sheet labels them, so that a message names what the user sees. */
     private static final java.util.Map<String, String> LABEL_OF_FIELD = java.util.Map.ofEntries(
@@ -86,7 +89,12 @@ public final class SetupViewModel {
         Observable[] all = {dataset, objective, steps, batch, learningRate, warmup, width, depth, activation, emaDecay,
             clipNorm, seed, schedule, timesteps, ceWeight, conditional, labelDropout};
         for (Observable o : all) {
-            o.addListener(x -> validate());
+            o.addListener(x -> {
+                validate();
+                if (!loading) {
+                    pending.set(true);
+                }
+            });
         }
         lab.setupProperty().addListener((o, old, s) -> {
             if (s != null) {
@@ -193,7 +201,18 @@ public final class SetupViewModel {
 
     /** Starts a new run with these settings. */
     public void apply() {
-        build().ifPresent(lab::newRun);
+        build().ifPresent(s -> {
+            lab.newRun(s);
+            pending.set(false);
+        });
+    }
+
+    /**
+     * Whether the settings were edited since the run was opened or started: the views still show that run until New
+     * run starts one with them.
+     */
+    public ReadOnlyBooleanProperty pendingProperty() {
+        return pending.getReadOnlyProperty();
     }
 
     /** The setup these settings describe, if valid. */
@@ -264,6 +283,16 @@ public final class SetupViewModel {
 
     /** Shows the settings of a run that was opened or started. */
     private void load(TrainingSetup s) {
+        loading = true;
+        try {
+            show(s);
+        } finally {
+            loading = false;
+        }
+        pending.set(false);
+    }
+
+    private void show(TrainingSetup s) {
         dataset.set(s.dataset());
         objective.set(s.objective().kind());
         steps.set(s.config().steps());

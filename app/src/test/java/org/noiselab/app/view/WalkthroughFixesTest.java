@@ -101,6 +101,21 @@ class WalkthroughFixesTest {
     }
 
     @Test
+    void choosingAnotherDatasetSaysTheViewsShowTheRunUntilNewRun(FxRobot robot) {
+        await(() -> lab.stepProperty().get() == 20_000);
+        javafx.scene.control.Label pending = robot.lookup("#settingsPending").queryAs(javafx.scene.control.Label.class);
+        assertThat(onFx(pending::isVisible)).isFalse();
+        robot.clickOn("#dataset");
+        robot.clickOn("dino");
+        await(pending::isVisible);
+        assertThat(onFx(pending::getText)).contains("until New run");
+        assertThat(onFx(() -> lab.setupProperty().get().dataset())).as("the run shown is still the 1D one")
+                .isEqualTo("gauss1d-two-mode");
+        robot.clickOn("#newRun");
+        await(() -> !pending.isVisible() && lab.setupProperty().get().dataset().equals("dino"));
+    }
+
+    @Test
     void spaceTogglesTrainingEvenWhenAButtonHasFocus(FxRobot robot) {
         trainAFreshRun();
         onFx(() -> {

@@ -67,6 +67,7 @@ class LabViewModelTest {
         assertThat(h.lab.runningProperty().get()).isFalse();
         assertThat(h.lab.lossProperty().get()).isFinite();
         assertThat(h.lab.snapshotProperty().get().lossHistory()).hasSize(paused);
+        assertThat(h.lab.stepsPerSecondProperty().get()).as("no speed is shown while paused").isZero();
 
         h.lab.reset();
         await(() -> h.lab.stepProperty().get() == 0);
@@ -78,14 +79,32 @@ class LabViewModelTest {
     }
 
     @Test
+    void editedSettingsArePendingUntilANewRunOrAnOpenedRunReplacesThem() throws Exception {
+        assertThat(h.setup.pendingProperty().get()).isFalse();
+        h.setup.datasetProperty().set(ToyDatasets.byName("dino").name());
+        assertThat(h.setup.pendingProperty().get()).as("dino chosen, the 1D run still shown").isTrue();
+        h.setup.apply();
+        assertThat(h.setup.pendingProperty().get()).isFalse();
+        await(() -> h.lab.setupProperty().get().dataset().equals("dino"));
+        h.setup.stepsProperty().set(123);
+        assertThat(h.setup.pendingProperty().get()).isTrue();
+        h.lab.openDefault().get(30, TimeUnit.SECONDS);
+        await(() -> h.lab.setupProperty().get().dataset().equals(ToyDatasets.GAUSS_1D));
+        assertThat(Harness.onUi(() -> h.setup.pendingProperty().get())).as("an opened run replaces the edits").isFalse();
+        assertThat(h.setup.stepsProperty().get()).isEqualTo(20_000);
+    }
+
+    @Test
     void saveWritesTheRunAndOpenReadsItBack() throws Exception {
         Path file = dir.resolve("saved.nlab");
         h.lab.saveTo(file).get(30, TimeUnit.SECONDS);
         assertThat(file).exists();
         await(() -> !h.lab.titleProperty().get().endsWith("*") && h.lab.titleProperty().get().contains("saved.nlab"));
+        assertThat(h.lab.statusProperty().get()).contains("saved saved.nlab");
         h.setup.stepsProperty().set(10);
         h.setup.apply();
         await(() -> h.lab.totalStepsProperty().get() == 10);
+        assertThat(h.lab.statusProperty().get()).as("the new run is not the one saved").doesNotContain("saved");
         h.lab.open(file).get(30, TimeUnit.SECONDS);
         await(() -> h.lab.stepProperty().get() == 20_000);
         assertThat(h.dialogs.errors).isEmpty();
