@@ -10,6 +10,7 @@ import org.noiselab.app.service.DialogService;
 import org.noiselab.app.service.RecentFiles;
 import org.noiselab.app.service.RunStore;
 import org.noiselab.app.service.TorchSettings;
+import org.noiselab.app.view.ViewSettings;
 import org.noiselab.app.service.UiThread;
 import org.noiselab.app.service.WindowMemory;
 import org.noiselab.app.service.Workers;
@@ -60,6 +61,12 @@ public final class AppModule extends AbstractModule {
     @Singleton
     RecentFiles recentFiles() {
         return new RecentFiles(preferences);
+    }
+
+    @Provides
+    @Singleton
+    ViewSettings viewSettings() {
+        return new ViewSettings(preferences);
     }
 
     @Provides

@@ -28,8 +28,8 @@ public final class DefaultRun {
     /** A convolutional CDM on MNIST, 3000 steps (it denoises and scores; its samples are strokes, not yet digits). */
     public static final String MNIST_CDM = "/org/noiselab/assets/checkpoints/mnist-cdm.nlab";
 
-    /** A shipped checkpoint and the name people see. */
-    public record Shipped(String label, String resource) {
+    /** A shipped checkpoint, the name people see, and the dimension of its data (1 or 2). */
+    public record Shipped(String label, String resource, int dim) {
         @Override
         public String toString() {
             return label;
@@ -38,10 +38,10 @@ public final class DefaultRun {
 
     /** The shipped checkpoints, in menu order. */
     public static final java.util.List<Shipped> SHIPPED = java.util.List.of(
-            new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D), new Shipped("Dino (DDPM)", DINO),
-            new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL), new Shipped("Dino (CDL)", DINO_CDL),
-            new Shipped("1D two-mode Gaussian (CDM)", GAUSS_1D_CDM), new Shipped("Dino (CDM)", DINO_CDM),
-            new Shipped("Datasaurus, 13 classes (conditional DDPM)", DATASAURUS_CONDITIONAL));
+            new Shipped("1D two-mode Gaussian (DDPM)", GAUSS_1D, 1), new Shipped("Dino (DDPM)", DINO, 2),
+            new Shipped("1D two-mode Gaussian (CDL)", GAUSS_1D_CDL, 1), new Shipped("Dino (CDL)", DINO_CDL, 2),
+            new Shipped("1D two-mode Gaussian (CDM)", GAUSS_1D_CDM, 1), new Shipped("Dino (CDM)", DINO_CDM, 2),
+            new Shipped("Datasaurus, 13 classes (conditional DDPM)", DATASAURUS_CONDITIONAL, 2));
 
     private DefaultRun() {
     }

@@ -157,13 +157,17 @@ public final class PicardView implements ExportableView {
         MenuButton compare = new MenuButton("Compare with");
         compare.setMinWidth(MenuButton.USE_PREF_SIZE);
         compare.disableProperty().bind(vm.busyProperty().or(vm.runProperty().isNull()));
-        for (DefaultRun.Shipped s : DefaultRun.SHIPPED) {
-            MenuItem item = new MenuItem(s.label());
-            item.setOnAction(e -> vm.compareWith(new ModelRef.Shipped(s)));
-            compare.getItems().add(item);
-        }
         MenuItem file = new MenuItem("Checkpoint file...");
         file.setOnAction(e -> dialogs.chooseCheckpointToOpen().ifPresent(p -> vm.compareWith(new ModelRef.File(p))));
+        compare.setOnShowing(e -> {
+            compare.getItems().clear();
+            for (DefaultRun.Shipped s : vm.comparable()) {
+                MenuItem item = new MenuItem(s.label());
+                item.setOnAction(a -> vm.compareWith(new ModelRef.Shipped(s)));
+                compare.getItems().add(item);
+            }
+            compare.getItems().add(file);
+        });
         compare.getItems().add(file);
         Button stop = new Button("Stop");
         stop.setMinWidth(Button.USE_PREF_SIZE);

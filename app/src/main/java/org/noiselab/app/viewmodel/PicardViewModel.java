@@ -146,6 +146,16 @@ public final class PicardViewModel {
         return start(new ModelRef.Current(m, lab.modelChoiceProperty().get()), true);
     }
 
+    /** The shipped models a run can be compared with: those whose data have the current run's dimension. */
+    public java.util.List<org.noiselab.app.service.DefaultRun.Shipped> comparable() {
+        ModelSnapshot m = lab.modelProperty().get();
+        if (m == null) {
+            return java.util.List.of();
+        }
+        int dim = org.noiselab.toys.ToyDatasets.byName(m.dataset()).dim();
+        return org.noiselab.app.service.DefaultRun.SHIPPED.stream().filter(s -> s.dim() == dim).toList();
+    }
+
     /** Runs the same settings on another model, for the side-by-side MMD curves. */
     public CompletableFuture<PicardRun> compareWith(ModelRef other) {
         return start(other, false);

@@ -36,6 +36,23 @@ class PicardViewModelTest {
     }
 
     @Test
+    void onlyModelsOfTheRunsDimensionAreOfferedForComparison() throws Exception {
+        assertThat(picard.comparable()).isNotEmpty().allMatch(s -> s.dim() == 1)
+                .extracting(DefaultRun.Shipped::label).allMatch(l -> l.startsWith("1D"));
+        h.lab.openPretrained(DefaultRun.DINO).get(30, TimeUnit.SECONDS);
+        await(() -> h.lab.modelProperty().get().dataset().equals("dino"));
+        assertThat(picard.comparable()).isNotEmpty().allMatch(s -> s.dim() == 2)
+                .extracting(DefaultRun.Shipped::label).noneMatch(l -> l.startsWith("1D"));
+    }
+
+    @Test
+    void everyShippedModelDeclaresItsDataDimension() {
+        for (DefaultRun.Shipped s : DefaultRun.SHIPPED) {
+            assertThat(DefaultRun.load(s.resource()).setup().model().dim()).as(s.label()).isEqualTo(s.dim());
+        }
+    }
+
+    @Test
     void runsPicardOnTheOracleAndComparesWithAShippedModel() throws Exception {
         h.lab.modelChoiceProperty().set(ModelChoice.ORACLE);
         picard.stepsProperty().set(100);
