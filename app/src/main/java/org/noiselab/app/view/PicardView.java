@@ -75,7 +75,8 @@ public final class PicardView implements ExportableView {
         this.dialogs = dialogs;
         data.addSeries(mmdRun);
         data.addSeries(mmdComparison);
-        chart = ChartFactory.createXYLineChart(null, "Picard iteration", "MMD of the final state", data,
+        chart = ChartFactory.createXYLineChart(null, "Picard iteration",
+                "MMD of the final state (unbiased: can dip below 0 at the floor)", data,
                 PlotOrientation.VERTICAL, true, true, false);
         XYPlot xy = chart.getXYPlot();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
@@ -86,7 +87,9 @@ public final class PicardView implements ExportableView {
         xy.setRenderer(renderer);
         xy.addDomainMarker(marker);
         ChartViewer viewer = new ChartViewer(chart);
+        viewer.setId("picardMmdChart");
         plot.setId("picardPlot");
+        plot.setTitle(EMPTY_HINT);
         SplitPane split = new SplitPane(plot, viewer);
         split.setDividerPositions(0.6);
         root.setTop(toolbar());
@@ -222,10 +225,15 @@ public final class PicardView implements ExportableView {
         series.setNotify(true);
     }
 
+    /** What the empty plot says before the first run. */
+    static final String EMPTY_HINT = "Run Picard (toolbar) to watch its iterations: a few samples' trajectories here,"
+            + " the MMD per iteration on the right";
+
     private void redraw() {
         PicardRun r = vm.runProperty().get();
         PicardRun.Frame f = vm.frame();
         if (r == null || f == null) {
+            plot.setTitle(EMPTY_HINT);
             return;
         }
         marker.setValue(f.iteration());
@@ -271,8 +279,9 @@ public final class PicardView implements ExportableView {
                     ViewSettings.POINTS.deriveColor(0, 1, 1, 0.8), 1.6), new PlotLayer.Paths(paths,
                     ViewSettings.PATHS, 1.6)));
         }
-        plot.setTitle(String.format("%s: iteration %d, trajectories of %d samples", r.label(), f.iteration(),
-                f.trajectories().length));
+        plot.setTitle(String.format("%s: iteration %d, trajectories of %d samples%s", r.label(), f.iteration(),
+                f.trajectories().length, r.dim() == 1 ? " over the score error"
+                        : " (blue: paths; orange: final states; green: data)"));
     }
 
     private float[] overlay(ToyDataset d) {

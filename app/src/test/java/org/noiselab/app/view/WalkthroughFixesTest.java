@@ -116,6 +116,21 @@ class WalkthroughFixesTest {
     }
 
     @Test
+    void picardSaysWhatToDoBeforeItsFirstRunAndWhatItsNegativeMmdMeans(FxRobot robot) {
+        await(() -> lab.stepProperty().get() == 20_000);
+        onFx(() -> {
+            main.selectView(4);
+            return null;
+        });
+        org.noiselab.app.view.plot.PlotCanvas plot = robot.lookup("#picardPlot")
+                .queryAs(org.noiselab.app.view.plot.PlotCanvas.class);
+        assertThat(onFx(plot::title)).startsWith("Run Picard (toolbar)");
+        org.jfree.chart.fx.ChartViewer viewer = robot.lookup("#picardMmdChart")
+                .queryAs(org.jfree.chart.fx.ChartViewer.class);
+        assertThat(onFx(() -> viewer.getChart().getXYPlot().getRangeAxis().getLabel())).contains("below 0");
+    }
+
+    @Test
     void spaceTogglesTrainingEvenWhenAButtonHasFocus(FxRobot robot) {
         trainAFreshRun();
         onFx(() -> {

@@ -84,6 +84,11 @@ public class PlotCanvas extends Region {
         requestRedraw();
     }
 
+    /** The title shown (what a person reads first). */
+    public String title() {
+        return title;
+    }
+
     /** The colours. */
     public void setTheme(PlotTheme theme) {
         this.theme = Objects.requireNonNull(theme);
