@@ -207,14 +207,23 @@ public final class ClassifierView implements ExportableView {
         probePlot.setTitle(String.format("drag x0 (green); x_t at t = %d (yellow)", p.level()));
     }
 
+    /**
+     * The mean negative log-likelihoods in one phrase, each named and in nats (a density above 1, as the dino's, has a
+     * negative NLL: the sign is the value's, lower is better).
+     */
+    static String nllWords(ClassifierMaps m) {
+        return m.modelLogDensity() == null ? String.format("mean NLL in nats: exact %.3f", m.exactNll())
+                : String.format("mean NLL in nats (lower is better): model %.3f, floor %.3f (exact classifier),"
+                        + " exact %.3f", m.nll(), m.floorNll(), m.exactNll());
+    }
+
     private void redrawMaps() {
         ClassifierMaps m = vm.mapsProperty().get();
         if (m == null) {
             return;
         }
         double[] b = m.bounds();
-        String nll = m.modelLogDensity() == null ? "" : String.format("NLL %.3f, floor %.3f (exact classifier), ",
-                m.nll(), m.floorNll());
+        String nll = nllWords(m);
         if (m.dim() == 1) {
             double[] xs = axis(b[0], b[1], m.nx());
             List<PlotLayer> log = new ArrayList<>();
@@ -233,7 +242,7 @@ public final class ClassifierView implements ExportableView {
             double maxLog = max(m.exactLogDensity());
             modelMap.setView(b[0], b[1], maxLog - 25, maxLog + 2);
             modelMap.setAxisLabels("x", "log p(x)");
-            modelMap.setTitle(String.format("log p(x) in one pass: %sexact %.3f", nll, m.exactNll()));
+            modelMap.setTitle("log p(x) in one pass; " + nll);
             modelMap.setLayers(log);
             exactMap.setView(b[0], b[1], 0, top);
             exactMap.setAxisLabels("x", "p(x)");
@@ -252,7 +261,7 @@ public final class ClassifierView implements ExportableView {
             modelMap.setColorBar(true, "log p");
             modelMap.setView(b[0], b[1], b[2], b[3]);
             modelMap.setAxisLabels("x", "y");
-            modelMap.setTitle(String.format("model log p(x), one pass: %sexact %.3f", nll, m.exactNll()));
+            modelMap.setTitle("model log p(x), one pass; " + nll);
             exactMap.setHeatmap(new Heatmap(m.exactLogDensity(), m.nx(), m.ny(), b[0], b[1], b[2], b[3],
                     settings.colorMapProperty().get(), lo, range[1], false));
             exactMap.setColorBar(true, "log p");
