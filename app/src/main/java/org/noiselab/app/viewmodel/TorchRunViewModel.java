@@ -71,7 +71,6 @@ public final class TorchRunViewModel {
             dialogs.notify("a PyTorch run is going: stop it first (Run > Stop PyTorch run)");
             return CompletableFuture.failedFuture(new IllegalStateException("a PyTorch run is going"));
         }
-        settings.setInterpreter(r.python());
         status.set("PyTorch: checking " + r.python() + "...");
         running.set(true);
         CompletableFuture<Void> started = CompletableFuture.runAsync(() -> launch(r, openImageModel));
@@ -91,6 +90,7 @@ public final class TorchRunViewModel {
     private void launch(TorchTrainer.Request r, Consumer<Path> openImageModel) {
         try {
             TorchTrainer.Probe probe = TorchTrainer.probe(r.python());
+            settings.setInterpreter(r.python()); // remembered once it proved to have torch
             if (r.device().equals("cuda") && !probe.cuda()) {
                 throw new IllegalArgumentException("PyTorch " + probe.torchVersion() + " in '" + r.python()
                         + "' sees no CUDA device: choose Device auto or cpu");

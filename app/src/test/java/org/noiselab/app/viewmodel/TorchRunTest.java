@@ -79,6 +79,7 @@ class TorchRunTest {
         await(() -> h.lab.followingProperty().get().startsWith("followed run: finished, step 300 of 300 on cpu"));
         assertThat(h.lab.setupProperty().get().dataset()).isEqualTo("dino");
         assertThat(images).isEmpty();
+        assertThat(h.torch.interpreter()).as("the interpreter that worked is remembered").isEqualTo(python);
         try (Stream<Path> saved = Files.list(out)) {
             assertThat(saved.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".nlab")))
                     .contains("step-00000030.nlab", "step-00000300.nlab").hasSize(10);
@@ -127,6 +128,7 @@ class TorchRunTest {
                     .containsAnyOf("could not be started", "has no PyTorch").doesNotContain("Exception");
         }
         assertThat(dir.resolve("never")).doesNotExist();
+        assertThat(h.torch.interpreter()).as("an interpreter that failed is not remembered").isEqualTo("python3");
     }
 
     @Test
