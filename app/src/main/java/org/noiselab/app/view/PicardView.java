@@ -136,6 +136,8 @@ public final class PicardView implements ExportableView {
     private VBox toolbar() {
         ComboBox<String> drift = new ComboBox<>(FXCollections.observableArrayList(vm.drifts()));
         drift.valueProperty().bindBidirectional(vm.driftProperty());
+        drift.setId("picardDrift");
+        drift.setMinWidth(ComboBox.USE_PREF_SIZE); // on a narrow window the toolbar shrank it to "d..."
         Spinner<Integer> steps = spinner(1, 100_000, vm.stepsProperty().get(), 50);
         vm.stepsProperty().addListener((o, a, b) -> steps.getValueFactory().setValue(b.intValue()));
         steps.valueProperty().addListener((o, a, b) -> vm.stepsProperty().set(b));

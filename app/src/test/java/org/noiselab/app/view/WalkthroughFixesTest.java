@@ -128,6 +128,17 @@ class WalkthroughFixesTest {
         org.jfree.chart.fx.ChartViewer viewer = robot.lookup("#picardMmdChart")
                 .queryAs(org.jfree.chart.fx.ChartViewer.class);
         assertThat(onFx(() -> viewer.getChart().getXYPlot().getRangeAxis().getLabel())).contains("below 0");
+        // a toolbar squeezed narrower than its contents (as at 1280 px with the system's fonts) keeps the drift box
+        // wide enough for its value: it once shrank to "d..."
+        javafx.scene.control.ComboBox<?> drift = robot.lookup("#picardDrift")
+                .queryAs(javafx.scene.control.ComboBox.class);
+        double squeezed = onFx(() -> {
+            javafx.scene.layout.Region bar = (javafx.scene.layout.Region) drift.getParent();
+            bar.resize(400, bar.getHeight());
+            bar.layout();
+            return drift.getWidth();
+        });
+        assertThat(squeezed).isGreaterThanOrEqualTo(onFx(() -> drift.prefWidth(-1)) - 0.5);
     }
 
     @Test
