@@ -47,7 +47,7 @@ public final class ToyDatasets {
         Map<String, Supplier<ToyDataset>> m = new LinkedHashMap<>();
         m.put(GAUSS_1D, ToyDatasets::gauss1dTwoMode);
         for (String shape : Datasaurus.SHAPES) {
-            String name = shape.equals("dino") ? DINO : shape.replace('_', '-');
+            String name = datasetName(shape);
             m.put(name, () -> ToyDataset.unlabelled(name,
                     "Datasaurus Dozen '" + shape + "' (142 points, jittered, standardised)", Datasaurus.mixture(shape)));
         }
@@ -99,6 +99,11 @@ public final class ToyDatasets {
                 new int[] {0, 1, 2}, List.of("top", "lower-left", "lower-right"), new double[] {-3.5, 3.5, -3.5, 3.5});
     }
 
+    /** The dataset name of a Datasaurus shape ({@code h_lines} is {@code h-lines}), also its class name. */
+    private static String datasetName(String shape) {
+        return shape.equals("dino") ? DINO : shape.replace('_', '-');
+    }
+
     private static ToyDataset datasaurusClasses() {
         int total = 0;
         for (String shape : Datasaurus.SHAPES) {
@@ -120,6 +125,6 @@ public final class ToyDatasets {
         }
         GaussianMixture m = new GaussianMixture(w, mu, var);
         return new ToyDataset("datasaurus", "all 13 Datasaurus shapes, one class each", m, classes,
-                Datasaurus.SHAPES, ToyDataset.paddedBounds(m));
+                Datasaurus.SHAPES.stream().map(ToyDatasets::datasetName).toList(), ToyDataset.paddedBounds(m));
     }
 }

@@ -36,6 +36,17 @@ class ToyDatasetsTest {
     }
 
     @Test
+    void theDatasaurusClassesAreNamedAsTheShapesOwnDatasets() {
+        ToyDataset all = ToyDatasets.byName("datasaurus");
+        for (int c = 0; c < all.classNames().size(); c++) {
+            String name = all.classNames().get(c);
+            assertThat(ToyDatasets.exists(name)).as("class %d '%s' is a dataset's name", c, name).isTrue();
+            assertThat(ToyDatasets.byName(name).description()).contains("'" + Datasaurus.SHAPES.get(c) + "'");
+        }
+        assertThat(all.classNames()).contains("h-lines", "x-shape", "slant-down").doesNotContain("h_lines");
+    }
+
+    @Test
     void catalogueHasEveryToyOfTheDesign() {
         assertThat(ToyDatasets.names()).contains("gauss1d-two-mode", "dino", "away", "h-lines", "v-lines", "x-shape",
                 "star", "high-lines", "dots", "circle", "bullseye", "slant-up", "slant-down", "wide-lines",
