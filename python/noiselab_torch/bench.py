@@ -4,7 +4,7 @@ The engine's benchmarks, run on the PyTorch twins with this interpreter's PyTorc
 models, sizes, warm-ups and timed runs (``org.noiselab.engine.bench.BenchSuite``): DDPM training of the 3 x 128 MLP
 on dino at batch 256 and 4096, CDM training of the classifier of the same size (exact double backprop), the U-Net and
 the convolutional CDM at MNIST's shape (batch 64, random images), DDPM sampling of 1000 and 10,000 points with 1000
-steps, and guided DDIM sampling of 2000 points with 50 steps. Training is the trainer's own step
+steps, and guided DDIM sampling of 2000 points with 50 steps (the twins' guidance, ``sample.guided``). Training is the trainer's own step
 (``noiselab_torch.train.Stepper``); sampling runs the reverse process in float32 under ``torch.no_grad`` (the twins'
 samplers compute each update in float64 for parity, which is not what a PyTorch user would time). One JSON line per
 benchmark: ``{"name", "threads", "unit", "runs", "median", "torch"}``.
@@ -13,12 +13,13 @@ benchmark: ``{"name", "threads", "unit", "runs", "median", "torch"}``.
 import argparse
 import json
 import math
+import statistics
 import sys
 import time
 
 import torch
 
-from . import data, init, models, objectives, optim, schedule, train
+from . import data, init, models, objectives, optim, sample, schedule, train
 
 
 def _session(args_list, dataset):
@@ -62,7 +63,7 @@ def _mlp(classes=0):
 def _reverse(eps, sched, n, steps, ddim, labels=None, seed=0):
     """The reverse process in float32: DDPM (ancestral) or DDIM (eta 0) on ``steps`` respaced steps."""
     generator = torch.Generator().manual_seed(seed)
-    tau = [0] + [int(math.floor(i * sched.steps / steps + 0.5)) for i in range(1, steps + 1)]
+    tau = sample.respaced_steps(sched.steps, steps)
     x = torch.randn((n, 2), generator=generator)
     with torch.no_grad():
         for i in range(steps, 0, -1):
@@ -121,21 +122,11 @@ def benchmarks(repeats, smoke):
         yield f"sample.n{n}", "s", _time_sampling(
             lambda seed, n=n: _reverse(lambda x, l, c: net(x, l), sched, n, steps, False, seed=seed), repeats)
     conditional = _mlp(13)
-    guided = _guided(conditional, 2.0, 13)
+    guided = sample.guided(conditional, 2.0, 13)
     n = 200 if smoke else 2000
     labels = torch.zeros(n, dtype=torch.int64)
     yield f"sample.guided.n{n}", "s", _time_sampling(
         lambda seed: _reverse(guided, sched, n, 50, True, labels=labels, seed=seed), repeats)
-
-
-def _guided(net, weight, null_class):
-    """``(1 + w) eps(x, c) - w eps(x, null)`` from one call on the doubled batch, as the lab's guidance does."""
-    def eps(x, log_snr, labels):
-        both = net(torch.cat([x, x]), torch.cat([log_snr, log_snr]),
-                   torch.cat([labels, torch.full_like(labels, null_class)]))
-        n = x.shape[0]
-        return (1 + weight) * both[:n] - weight * both[n:]
-    return eps
 
 
 def main(argv=None):
@@ -148,10 +139,8 @@ def main(argv=None):
         p.error("--threads must lie in 1..256 and --repeats in 1..100")
     torch.set_num_threads(args.threads)
     for name, unit, runs in benchmarks(args.repeats, args.smoke):
-        ordered = sorted(runs)
-        median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1]
-                                                                      + ordered[len(ordered) // 2]) / 2
-        print(json.dumps({"name": name, "threads": args.threads, "unit": unit, "runs": runs, "median": median,
+        print(json.dumps({"name": name, "threads": args.threads, "unit": unit, "runs": runs,
+                          "median": statistics.median(runs),
                           "torch": torch.__version__}), flush=True)
     return 0
 

@@ -95,7 +95,7 @@ public final class TorchRunViewModel {
                 throw new IllegalArgumentException("PyTorch " + probe.torchVersion() + " in '" + r.python()
                         + "' sees no CUDA device: choose Device auto or cpu");
             }
-            Path root = TorchSettings.pythonRoot().orElseThrow(() -> new IllegalStateException(
+            Path root = org.noiselab.engine.PythonTwins.root().orElseThrow(() -> new IllegalStateException(
                     "the noiselab_torch package (python/ in the lab's folder) was not found"));
             TorchTrainer t = TorchTrainer.start(r, root, new Reports(r.out()));
             ui.execute(() -> {

@@ -2,12 +2,10 @@ package org.noiselab.app.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import javafx.animation.AnimationTimer;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -15,10 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.noiselab.app.DesktopApp;
-import org.noiselab.app.inject.AppModule;
 import org.noiselab.app.service.RunState;
-import org.noiselab.app.service.RunStore;
 import org.noiselab.app.viewmodel.LabViewModel;
 import org.noiselab.app.viewmodel.ScoreErrorViewModel;
 import org.noiselab.app.viewmodel.SetupViewModel;
@@ -39,6 +34,7 @@ class UiResponsivenessTest {
     @TempDir
     static Path home;
 
+    private UiSession app;
     private Injector injector;
     private MainView main;
 
@@ -49,14 +45,14 @@ class UiResponsivenessTest {
 
     @Start
     void start(Stage stage) {
-        Preferences prefs = Preferences.userRoot().node("org/noiselab/uitest/" + Long.toHexString(System.nanoTime()));
-        injector = Guice.createInjector(new AppModule(new RunStore(home), prefs));
-        main = DesktopApp.open(injector, stage);
+        app = UiSession.open(home, stage);
+        injector = app.injector;
+        main = app.main;
     }
 
     @AfterEach
-    void stop() {
-        DesktopApp.close(injector);
+    void stop() throws java.util.prefs.BackingStoreException {
+        app.close();
     }
 
     @Test

@@ -40,10 +40,8 @@ class WalkthroughFixesTest {
     static Path homes;
 
     private UiSession app;
-    private Path home;
     private Injector injector;
     private LabViewModel lab;
-    private MainView main;
 
     @BeforeAll
     static void headless() {
@@ -53,9 +51,7 @@ class WalkthroughFixesTest {
     @Start
     void start(Stage stage) {
         app = UiSession.open(homes, stage);
-        home = app.home;
         injector = app.injector;
-        main = app.main;
         lab = app.lab;
     }
 
@@ -95,7 +91,7 @@ class WalkthroughFixesTest {
         }
         assertThat(warnings.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
-        try (Stream<Path> kept = Files.list(home.resolve("runs"))) {
+        try (Stream<Path> kept = Files.list(app.home.resolve("runs"))) {
             assertThat(kept.filter(f -> f.toString().endsWith(".nlab")).count()).as("the run kept once").isEqualTo(1);
         }
     }
@@ -119,7 +115,7 @@ class WalkthroughFixesTest {
     void picardSaysWhatToDoBeforeItsFirstRunAndWhatItsNegativeMmdMeans(FxRobot robot) {
         await(() -> lab.stepProperty().get() == 20_000);
         onFx(() -> {
-            main.selectView(4);
+            app.main.selectView(4);
             return null;
         });
         org.noiselab.app.view.plot.PlotCanvas plot = robot.lookup("#picardPlot")
@@ -151,7 +147,7 @@ class WalkthroughFixesTest {
         await(() -> !lab.runningProperty().get());
         SamplesViewModel samples = injector.getInstance(SamplesViewModel.class);
         onFx(() -> {
-            main.selectView(3);
+            app.main.selectView(3);
             return null;
         });
         Button play = robot.lookup("#playSamples").queryButton();

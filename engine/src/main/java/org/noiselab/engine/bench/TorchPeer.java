@@ -6,20 +6,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.noiselab.engine.PythonTwins;
 
 /**
  * The speed peer: the same benchmarks as {@link BenchSuite}, run by {@code python3 -m noiselab_torch.bench} on the
  * PyTorch twins with a given interpreter's PyTorch, in the same run as the engine's, so that their ratio is measured
- * on one machine at one time. The twins' package is {@code python/} of the lab's folder (the system property
- * {@code noiselab.pythonRoot}, which {@code bin/noiselab} sets, or the first {@code python/noiselab_torch} above the
- * working folder).
+ * on one machine at one time. The twins' package is found by {@link PythonTwins#root()}.
  *
  * @param python     the interpreter
  * @param pythonRoot the folder holding {@code noiselab_torch}
@@ -34,7 +31,7 @@ public record TorchPeer(String python, Path pythonRoot) {
      * @throws IllegalArgumentException with one line saying what is missing
      */
     public static TorchPeer check(String python) throws InterruptedException {
-        Path root = findPythonRoot().orElseThrow(() -> new IllegalArgumentException(
+        Path root = PythonTwins.root().orElseThrow(() -> new IllegalArgumentException(
                 "--peer: the PyTorch twins (python/noiselab_torch in the lab's folder) were not found"));
         Process p;
         try {
@@ -49,20 +46,6 @@ public record TorchPeer(String python, Path pythonRoot) {
                     + " install python3-torch python3-numpy)");
         }
         return new TorchPeer(python, root);
-    }
-
-    /** The folder holding {@code noiselab_torch}, if found. */
-    public static Optional<Path> findPythonRoot() {
-        String set = System.getProperty("noiselab.pythonRoot");
-        if (set != null && !set.isBlank()) {
-            return Files.isDirectory(Path.of(set, "noiselab_torch")) ? Optional.of(Path.of(set)) : Optional.empty();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("python").resolve("noiselab_torch"))) {
-                return Optional.of(p.resolve("python"));
-            }
-        }
-        return Optional.empty();
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.noiselab.engine.PythonTwins;
 import org.noiselab.engine.io.Safetensors;
 import org.noiselab.engine.io.Tensor;
 
@@ -86,13 +87,8 @@ public final class TorchTwin {
 
     /** The folder holding {@code noiselab_torch}: {@code python/} at the repository root. */
     public static Path packageRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("python/noiselab_torch"))) {
-                return p.resolve("python");
-            }
-        }
-        throw new AssertionError("no python/noiselab_torch above " + here);
+        return PythonTwins.root().orElseThrow(() -> new AssertionError("no python/noiselab_torch above "
+                + Path.of("").toAbsolutePath()));
     }
 
     /** The Python interpreter with torch and numpy (see the class comment); fails the test if there is none. */
